@@ -1,0 +1,12 @@
+# Every external dependency of nntar is found here, from Debian 12 packages.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+pkg_check_modules(LZMA REQUIRED IMPORTED_TARGET liblzma)
+pkg_check_modules(FLAC REQUIRED IMPORTED_TARGET flac)
+find_package(ZLIB REQUIRED)
+find_package(Threads REQUIRED)
+find_package(Boost REQUIRED COMPONENTS program_options)
+if(ANN_BUILD_TESTS)
+  find_package(Catch2 2 REQUIRED)
+endif()

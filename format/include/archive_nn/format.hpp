@@ -1,0 +1,202 @@
+// The nntar container, version 1: bytes <-> structs (spec/archive_format.md).
+// Codecs and models are plain numbers here.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "archive_nn/errors.hpp"
+
+namespace archive_nn {
+inline namespace v1 {
+
+constexpr uint16_t format_version = 1;
+constexpr std::array<uint8_t, 8> archive_magic = {0x89, 'N', 'N', 'A', 0x0D, 0x0A, 0x1A, 0x0A};
+constexpr std::array<uint8_t, 4> footer_magic = {'N', 'N', 'A', '$'};
+constexpr size_t archive_header_size = 16;
+constexpr size_t index_footer_size = 32;
+
+// §3 Record types.
+enum class record_type : uint8_t {
+  model = 0x01,
+  entry_header = 0x02,
+  chunk = 0x03,
+  entry_end = 0x04,
+  index = 0xFF,
+};
+constexpr uint8_t skippable_first = 0x40;  // 0x40..0x7F: skippable records
+constexpr uint8_t skippable_last = 0x7F;
+
+enum class entry_type : uint8_t { file = 0, directory = 1, symlink = 2, hardlink = 3 };
+
+// §4 Model_Record.
+enum class model_storage : uint8_t { referenced = 0, embedded = 1, embedded_xz = 2 };
+using model_hash = std::array<uint8_t, 16>;
+
+struct model_record {
+  uint8_t model_id = 0;
+  model_storage storage = model_storage::referenced;
+  model_hash hash{};
+  uint64_t model_size = 0;        // bytes of the .nnm file (0 when referenced)
+  uint64_t stored_size = 0;       // bytes of the embedded payload as stored
+  std::vector<uint8_t> payload;   // embedded bytes, as stored (xz or raw)
+};
+
+// §5 Entry_Header.
+struct entry_header {
+  entry_type type = entry_type::file;
+  uint8_t transform = 0;  // transform::kind
+  uint32_t mode = 0644;   // permission bits, <= 07777
+  int64_t mtime_sec = 0;
+  uint32_t mtime_nsec = 0;
+  uint64_t size = 0;  // original bytes (files only)
+  std::string path;   // relative, '/'-separated UTF-8
+  std::string link;   // symlink target or hard-link target path
+  uint64_t transform_header_size = 0;   // only when transform != 0
+  uint64_t transform_payload_size = 0;  // only when transform != 0
+};
+
+// §6 Chunk.
+struct chunk_header {
+  uint8_t codec_id = 0;
+  uint8_t model_id = 0;
+  uint64_t size_original = 0;
+  uint64_t size_coded = 0;
+  uint64_t codec_param = 0;  // nn: window size in bytes; others 0
+  uint64_t content_checksum = 0;  // XXH64 of the original chunk bytes
+};
+
+// §8 Index.
+struct index_entry {
+  uint64_t entry_offset = 0;  // absolute offset of the Entry_Header record
+  uint64_t chunk_count = 0;
+  uint64_t size_coded = 0;    // Entry_Header .. Entry_End inclusive
+  entry_header header;
+};
+struct archive_index {
+  std::vector<uint64_t> model_offsets;
+  std::vector<index_entry> entries;
+};
+
+// Decoder limits (§10); a reader may raise them.
+struct reader_limits {
+  uint64_t path_length_max = 4096;
+  uint64_t entry_count_max = uint64_t(1) << 24;
+  uint64_t chunk_size_max = uint64_t(64) << 20;
+  uint64_t model_size_max = uint64_t(1) << 30;
+  uint64_t index_size_max = uint64_t(4) << 30;
+};
+
+uint64_t xxh64(const void* data, size_t size, uint64_t seed = 0);
+uint32_t header_checksum(const void* data, size_t size);  // low 32 bits of XXH64
+
+// Serialisation of single structures (used by the writer, the index and tests).
+std::vector<uint8_t> encode_archive_header();
+status decode_archive_header(const uint8_t* data, size_t size);
+std::vector<uint8_t> encode_model_record(const model_record& m);
+std::vector<uint8_t> encode_entry_header(const entry_header& e);
+std::vector<uint8_t> encode_chunk_header(const chunk_header& c);
+std::vector<uint8_t> encode_entry_end(uint64_t entry_checksum);
+std::vector<uint8_t> encode_index(const archive_index& index);
+std::vector<uint8_t> encode_index_footer(uint64_t index_offset, uint64_t index_size, uint64_t index_checksum);
+
+struct index_footer {
+  uint64_t index_offset = 0;
+  uint64_t index_size = 0;
+  uint64_t index_checksum = 0;
+};
+result<index_footer> decode_index_footer(const uint8_t* data, size_t size, uint64_t archive_size);
+result<archive_index> decode_index(const uint8_t* data, size_t size, const reader_limits& limits);
+// Validates a path: relative, no "..", no empty or "." components, no NUL.
+bool path_is_safe(const std::string& path);
+
+// Byte sources and sinks. The writer only appends; the reader seeks when the
+// source allows it.
+class byte_sink {
+ public:
+  virtual ~byte_sink() = default;
+  virtual status write(const void* data, size_t size) = 0;
+  virtual status flush() = 0;
+};
+class byte_source {
+ public:
+  virtual ~byte_source() = default;
+  // Reads up to size bytes; returns the count (0 at end).
+  virtual result<size_t> read(void* data, size_t size) = 0;
+  virtual bool seekable() const = 0;
+  virtual status seek(uint64_t offset) = 0;
+  virtual result<uint64_t> size() = 0;
+};
+std::unique_ptr<byte_sink> make_file_sink(std::FILE* f, std::string name);
+std::unique_ptr<byte_source> make_file_source(std::FILE* f, std::string name);
+std::unique_ptr<byte_source> make_memory_source(const uint8_t* data, size_t size);
+class memory_sink : public byte_sink {
+ public:
+  status write(const void* data, size_t size) override;
+  status flush() override { return ok_status(); }
+  std::vector<uint8_t> bytes;
+};
+
+// archive_writer: header -> (model | entry (chunk)* end)* -> index+footer.
+// Rejects misuse (a chunk outside an entry, sizes that do not add up).
+class archive_writer {
+ public:
+  explicit archive_writer(byte_sink& sink);
+  status begin();
+  status add_model(const model_record& m);
+  status begin_entry(const entry_header& e);
+  status add_chunk(const chunk_header& c, const uint8_t* payload);
+  status end_entry(uint64_t entry_checksum);  // files only; other types end at begin
+  status finish();
+  uint64_t bytes_written() const { return offset_; }
+
+ private:
+  status put(const std::vector<uint8_t>& bytes);
+  status put(const uint8_t* data, size_t size);
+  enum class state { fresh, open, in_entry, finished, failed } state_ = state::fresh;
+  byte_sink& sink_;
+  uint64_t offset_ = 0;
+  uint64_t entry_remaining_ = 0;
+  archive_index index_;
+  std::vector<uint8_t> model_ids_;
+};
+
+// One record as read by the sequential reader.
+struct record {
+  record_type type = record_type::index;
+  uint64_t offset = 0;  // offset of the Record_Type byte
+  model_record model;
+  entry_header entry;
+  chunk_header chunk;
+  std::vector<uint8_t> payload;  // chunk payload
+  uint64_t entry_checksum = 0;
+};
+
+// Sequential reader: works on pipes. next() returns records in file order
+// until the index (type index), skipping skippable records.
+class archive_reader {
+ public:
+  archive_reader(byte_source& source, reader_limits limits = {});
+  status begin();  // reads and checks the Archive_Header
+  result<record> next(bool want_payload = true);
+  uint64_t offset() const { return offset_; }
+  status seek(uint64_t offset);
+  // For seekable sources: footer + index.
+  result<archive_index> read_index();
+
+ private:
+  status read_exact(void* data, size_t size);
+  status skip(uint64_t size);
+  byte_source& source_;
+  reader_limits limits_;
+  uint64_t offset_ = 0;
+  bool done_ = false;
+};
+
+}  // namespace v1
+}  // namespace archive_nn

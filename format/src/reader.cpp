@@ -1,0 +1,172 @@
+// archive_reader: the sequential record reader (works on pipes) and the
+// index reader for seekable archives (spec/archive_format.md §2, §8, §9).
+#include "archive_nn/format.hpp"
+#include "byte_io.hpp"
+#include "limits.hpp"
+#include "records.hpp"
+
+namespace archive_nn {
+inline namespace v1 {
+
+archive_reader::archive_reader(byte_source& source, reader_limits limits) : source_(source), limits_(limits) {}
+
+status archive_reader::read_exact(void* data, size_t size) {
+  uint8_t* p = static_cast<uint8_t*>(data);
+  size_t got = 0;
+  while (got < size) {
+    ANN_TRY_ASSIGN(size_t n, source_.read(p + got, size - got));
+    if (n == 0)
+      return make_error(errc::truncated, "archive truncated at offset " + std::to_string(offset_ + got));
+    got += n;
+  }
+  offset_ += size;
+  return ok_status();
+}
+
+status archive_reader::skip(uint64_t size) {
+  if (source_.seekable()) {
+    ANN_TRY_ASSIGN(uint64_t total, source_.size());
+    ANN_RETURN_ERROR_IF(size > total - std::min(total, offset_), truncated,
+                        "archive truncated at offset " + std::to_string(total));
+    return seek(offset_ + size);
+  }
+  uint8_t buf[65536];
+  while (size > 0) {
+    const size_t n = size < sizeof buf ? static_cast<size_t>(size) : sizeof buf;
+    ANN_TRY(read_exact(buf, n));
+    size -= n;
+  }
+  return ok_status();
+}
+
+status archive_reader::seek(uint64_t offset) {
+  ANN_TRY(source_.seek(offset));
+  offset_ = offset;
+  done_ = false;
+  return ok_status();
+}
+
+status archive_reader::begin() {
+  uint8_t header[archive_header_size];
+  offset_ = 0;
+  // Read the magic first so that a short non-archive says "bad magic".
+  size_t got = 0;
+  while (got < sizeof header) {
+    ANN_TRY_ASSIGN(size_t n, source_.read(header + got, sizeof header - got));
+    if (n == 0) break;
+    got += n;
+  }
+  offset_ = got;
+  return decode_archive_header(header, got);
+}
+
+result<record> archive_reader::next(bool want_payload) {
+  ANN_RETURN_ERROR_IF(done_, internal, "archive_reader: read past the index");
+  record rec;
+  rec.offset = offset_;
+  uint8_t head[11];
+  ANN_TRY(read_exact(head, 1));
+  const uint8_t type = head[0];
+  // Body_Size: a varint read byte by byte (§3).
+  size_t head_len = 1;
+  for (;;) {
+    ANN_RETURN_ERROR_IF(head_len >= sizeof head, header_corrupt,
+                        "record at offset " + std::to_string(rec.offset) + ": bad size field");
+    ANN_TRY(read_exact(head + head_len, 1));
+    if (!(head[head_len++] & 0x80)) break;
+  }
+  byte_reader size_reader(head + 1, head_len - 1);
+  const uint64_t body_size = size_reader.varint();
+  const std::string where = "record at offset " + std::to_string(rec.offset);
+  ANN_RETURN_ERROR_IF(size_reader.failed() || body_size < 4, header_corrupt, where + ": bad size field");
+
+  const bool is_index = type == static_cast<uint8_t>(record_type::index);
+  const bool is_skippable = type >= skippable_first && type <= skippable_last;
+  if (is_skippable) {
+    ANN_TRY(skip(body_size));
+    return next(want_payload);
+  }
+  ANN_RETURN_ERROR_IF(type != 0x01 && type != 0x02 && type != 0x03 && type != 0x04 && !is_index,
+                      record_type_unknown, where + ": unknown record type " + std::to_string(type));
+  if (is_index) {
+    // The sequential reader does not need the index: it ends here.
+    done_ = true;
+    rec.type = record_type::index;
+    return rec;
+  }
+  ANN_RETURN_ERROR_IF(body_size > limits::record_body_max, limit_exceeded, where + ": record larger than the limit");
+  std::vector<uint8_t> raw(head, head + head_len);
+  raw.resize(head_len + body_size);
+  ANN_TRY(read_exact(raw.data() + head_len, static_cast<size_t>(body_size)));
+  const size_t checked = raw.size() - 4;
+  byte_reader tail(raw.data() + checked, 4);
+  ANN_RETURN_ERROR_IF(tail.u32() != header_checksum(raw.data(), checked), header_corrupt, where + ": checksum mismatch");
+  const uint8_t* body = raw.data() + head_len;
+  const size_t body_len = static_cast<size_t>(body_size) - 4;
+
+  rec.type = static_cast<record_type>(type);
+  switch (rec.type) {
+    case record_type::model: {
+      ANN_TRY(parse_model_body(body, body_len, limits_, rec.model));
+      if (rec.model.stored_size) {
+        if (want_payload) {
+          rec.model.payload.resize(static_cast<size_t>(rec.model.stored_size));
+          ANN_TRY(read_exact(rec.model.payload.data(), rec.model.payload.size()));
+        } else {
+          ANN_TRY(skip(rec.model.stored_size));
+        }
+      }
+      break;
+    }
+    case record_type::entry_header:
+      ANN_TRY(parse_entry_body(body, body_len, limits_, rec.entry));
+      break;
+    case record_type::chunk:
+      ANN_TRY(parse_chunk_body(body, body_len, limits_, rec.chunk));
+      if (want_payload) {
+        rec.payload.resize(static_cast<size_t>(rec.chunk.size_coded));
+        ANN_TRY(read_exact(rec.payload.data(), rec.payload.size()));
+      } else {
+        ANN_TRY(skip(rec.chunk.size_coded));
+      }
+      break;
+    case record_type::entry_end: {
+      byte_reader r(body, body_len);
+      rec.entry_checksum = r.u64();
+      ANN_RETURN_ERROR_IF(r.failed() || r.remaining() != 0, entry_corrupt, where + ": entry end has the wrong size");
+      break;
+    }
+    case record_type::index:
+      break;
+  }
+  return rec;
+}
+
+result<archive_index> archive_reader::read_index() {
+  ANN_RETURN_ERROR_IF(!source_.seekable(), internal, "read_index needs a seekable archive");
+  ANN_TRY_ASSIGN(const uint64_t total, source_.size());
+  ANN_RETURN_ERROR_IF(total < archive_header_size + index_footer_size, footer_corrupt,
+                      "archive too short to hold an index footer");
+  uint8_t footer_bytes[index_footer_size];
+  ANN_TRY(seek(total - index_footer_size));
+  ANN_TRY(read_exact(footer_bytes, sizeof footer_bytes));
+  ANN_TRY_ASSIGN(const index_footer footer, decode_index_footer(footer_bytes, sizeof footer_bytes, total));
+  ANN_RETURN_ERROR_IF(footer.index_size > limits_.index_size_max, limit_exceeded, "index larger than the limit");
+  std::vector<uint8_t> bytes(static_cast<size_t>(footer.index_size));
+  ANN_TRY(seek(footer.index_offset));
+  ANN_TRY(read_exact(bytes.data(), bytes.size()));
+  ANN_RETURN_ERROR_IF(xxh64(bytes.data(), bytes.size()) != footer.index_checksum, index_corrupt,
+                      "index: checksum mismatch");
+  ANN_TRY_ASSIGN(archive_index index, decode_index(bytes.data(), bytes.size(), limits_));
+  for (const index_entry& e : index.entries)
+    ANN_RETURN_ERROR_IF(e.entry_offset < archive_header_size || e.entry_offset >= footer.index_offset ||
+                            e.size_coded > footer.index_offset - e.entry_offset,
+                        index_corrupt, "index: entry '" + e.header.path + "' points outside the archive");
+  for (uint64_t off : index.model_offsets)
+    ANN_RETURN_ERROR_IF(off < archive_header_size || off >= footer.index_offset, index_corrupt,
+                        "index: model record outside the archive");
+  return index;
+}
+
+}  // namespace v1
+}  // namespace archive_nn

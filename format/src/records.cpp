@@ -1,0 +1,301 @@
+// Encoding and decoding of single records (spec/archive_format.md §2-§9).
+#include <xxhash.h>
+
+#include <cstring>
+
+#include "archive_nn/format.hpp"
+#include "byte_io.hpp"
+#include "limits.hpp"
+#include "records.hpp"
+
+namespace archive_nn {
+inline namespace v1 {
+
+uint64_t xxh64(const void* data, size_t size, uint64_t seed) { return XXH64(data, size, seed); }
+uint32_t header_checksum(const void* data, size_t size) { return static_cast<uint32_t>(XXH64(data, size, 0)); }
+
+namespace {
+
+// Wraps a body as Record_Type | Body_Size | Body | Body_Checksum (§3).
+std::vector<uint8_t> seal(record_type type, const byte_writer& body) {
+  byte_writer w;
+  w.u8(static_cast<uint8_t>(type));
+  w.varint(body.size() + 4);
+  w.bytes(body.buffer().data(), body.size());
+  w.u32(header_checksum(w.buffer().data(), w.size()));
+  return std::move(w.buffer());
+}
+
+uint64_t zigzag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+int64_t unzigzag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+
+void put_entry_body(byte_writer& w, const entry_header& e) {
+  w.u8(static_cast<uint8_t>(e.type));
+  w.u8(0);  // Entry_Flags
+  w.u8(e.transform);
+  w.varint(e.mode);
+  w.varint(zigzag(e.mtime_sec));
+  w.varint(e.mtime_nsec);
+  w.varint(e.size);
+  w.varint(e.path.size());
+  w.bytes(e.path);
+  w.varint(e.link.size());
+  w.bytes(e.link);
+  if (e.transform != 0) {
+    w.varint(e.transform_header_size);
+    w.varint(e.transform_payload_size);
+  }
+}
+
+}  // namespace
+
+bool path_is_safe(const std::string& path) {
+  if (path.empty() || path[0] == '/') return false;
+  if (path.find('\0') != std::string::npos) return false;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    const std::string part = path.substr(start, end - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+std::vector<uint8_t> encode_archive_header() {
+  byte_writer w;
+  w.bytes(archive_magic.data(), archive_magic.size());
+  w.u16(format_version);
+  w.u16(0);  // Header_Flags: all reserved
+  w.u32(header_checksum(w.buffer().data(), w.size()));
+  return std::move(w.buffer());
+}
+
+status decode_archive_header(const uint8_t* data, size_t size) {
+  ANN_RETURN_ERROR_IF(size < archive_magic.size(), truncated, "archive header: truncated");
+  ANN_RETURN_ERROR_IF(std::memcmp(data, archive_magic.data(), archive_magic.size()) != 0, magic_wrong,
+                      "not an nntar archive (bad magic)");
+  ANN_RETURN_ERROR_IF(size < archive_header_size, truncated, "archive header: truncated");
+  byte_reader r(data + 8, size - 8);
+  const uint16_t version = r.u16();
+  const uint16_t flags = r.u16();
+  const uint32_t checksum = r.u32();
+  ANN_RETURN_ERROR_IF(checksum != header_checksum(data, 12), header_corrupt, "archive header: checksum mismatch");
+  ANN_RETURN_ERROR_IF(version != format_version, version_unsupported,
+                      "archive format version " + std::to_string(version) + " is not supported (this nntar reads version 1)");
+  ANN_RETURN_ERROR_IF(flags != 0, reserved_bits_set, "archive header: reserved flag bits set");
+  return ok_status();
+}
+
+std::vector<uint8_t> encode_model_record(const model_record& m) {
+  byte_writer w;
+  w.u8(m.model_id);
+  w.u8(static_cast<uint8_t>(m.storage));
+  w.bytes(m.hash.data(), m.hash.size());
+  if (m.storage != model_storage::referenced) {
+    w.varint(m.model_size);
+    w.varint(m.payload.size());
+  }
+  return seal(record_type::model, w);
+}
+
+std::vector<uint8_t> encode_entry_header(const entry_header& e) {
+  byte_writer w;
+  put_entry_body(w, e);
+  return seal(record_type::entry_header, w);
+}
+
+std::vector<uint8_t> encode_chunk_header(const chunk_header& c) {
+  byte_writer w;
+  w.u8(c.codec_id);
+  w.u8(c.model_id);
+  w.u8(0);  // Chunk_Flags
+  w.varint(c.size_original);
+  w.varint(c.size_coded);
+  w.varint(c.codec_param);
+  w.u64(c.content_checksum);
+  return seal(record_type::chunk, w);
+}
+
+std::vector<uint8_t> encode_entry_end(uint64_t entry_checksum) {
+  byte_writer w;
+  w.u64(entry_checksum);
+  return seal(record_type::entry_end, w);
+}
+
+std::vector<uint8_t> encode_index(const archive_index& index) {
+  byte_writer w;
+  w.varint(index.model_offsets.size());
+  for (uint64_t off : index.model_offsets) w.varint(off);
+  w.varint(index.entries.size());
+  for (const index_entry& e : index.entries) {
+    w.varint(e.entry_offset);
+    w.varint(e.size_coded);
+    w.varint(e.chunk_count);
+    byte_writer body;
+    put_entry_body(body, e.header);
+    w.varint(body.size());
+    w.bytes(body.buffer().data(), body.size());
+  }
+  return seal(record_type::index, w);
+}
+
+std::vector<uint8_t> encode_index_footer(uint64_t index_offset, uint64_t index_size, uint64_t index_checksum) {
+  byte_writer w;
+  w.u64(index_offset);
+  w.u64(index_size);
+  w.u64(index_checksum);
+  w.u32(header_checksum(w.buffer().data(), w.size()));
+  w.bytes(footer_magic.data(), footer_magic.size());
+  return std::move(w.buffer());
+}
+
+result<index_footer> decode_index_footer(const uint8_t* data, size_t size, uint64_t archive_size) {
+  ANN_RETURN_ERROR_IF(size != index_footer_size, footer_corrupt, "index footer: truncated");
+  ANN_RETURN_ERROR_IF(std::memcmp(data + 28, footer_magic.data(), 4) != 0, footer_corrupt,
+                      "index footer: bad magic (archive truncated or not finished)");
+  byte_reader r(data, size);
+  index_footer f;
+  f.index_offset = r.u64();
+  f.index_size = r.u64();
+  f.index_checksum = r.u64();
+  const uint32_t checksum = r.u32();
+  ANN_RETURN_ERROR_IF(checksum != header_checksum(data, 24), footer_corrupt, "index footer: checksum mismatch");
+  ANN_RETURN_ERROR_IF(f.index_offset < archive_header_size || f.index_size == 0 ||
+                          f.index_offset > archive_size || f.index_size > archive_size - f.index_offset ||
+                          f.index_offset + f.index_size + index_footer_size != archive_size,
+                      footer_corrupt, "index footer: index position outside the archive");
+  return f;
+}
+
+// §5: parses an Entry_Header body (without type, size and checksum).
+status parse_entry_body(const uint8_t* data, size_t size, const reader_limits& lim, entry_header& e) {
+  byte_reader r(data, size);
+  const uint8_t type = r.u8();
+  const uint8_t flags = r.u8();
+  e.transform = r.u8();
+  const uint64_t mode = r.varint();
+  e.mtime_sec = unzigzag(r.varint());
+  const uint64_t nsec = r.varint();
+  e.size = r.varint();
+  const uint64_t path_len = r.varint();
+  ANN_RETURN_ERROR_IF(r.failed(), entry_corrupt, "entry header: truncated");
+  ANN_RETURN_ERROR_IF(path_len > lim.path_length_max, limit_exceeded, "entry header: path longer than the limit");
+  e.path = r.string(path_len);
+  const uint64_t link_len = r.varint();
+  ANN_RETURN_ERROR_IF(r.failed(), entry_corrupt, "entry header: truncated");
+  ANN_RETURN_ERROR_IF(link_len > lim.path_length_max, limit_exceeded, "entry header: link target longer than the limit");
+  e.link = r.string(link_len);
+  if (e.transform != 0) {
+    e.transform_header_size = r.varint();
+    e.transform_payload_size = r.varint();
+  } else {
+    e.transform_header_size = e.transform_payload_size = 0;
+  }
+  ANN_RETURN_ERROR_IF(r.failed(), entry_corrupt, "entry header: truncated");
+  ANN_RETURN_ERROR_IF(r.remaining() != 0, entry_corrupt, "entry header: trailing bytes");
+  ANN_RETURN_ERROR_IF(type > static_cast<uint8_t>(entry_type::hardlink), field_invalid, "entry header: unknown entry type");
+  e.type = static_cast<entry_type>(type);
+  ANN_RETURN_ERROR_IF(flags != 0, reserved_bits_set, "entry header: reserved flag bits set");
+  ANN_RETURN_ERROR_IF(mode > limits::mode_max, field_invalid, "entry header: mode has bits above 07777");
+  e.mode = static_cast<uint32_t>(mode);
+  ANN_RETURN_ERROR_IF(nsec > limits::nsec_max, field_invalid, "entry header: nanoseconds >= 10^9");
+  e.mtime_nsec = static_cast<uint32_t>(nsec);
+  ANN_RETURN_ERROR_IF(e.path.empty(), field_invalid, "entry header: empty path");
+  ANN_RETURN_ERROR_IF(e.path.find('\0') != std::string::npos || e.link.find('\0') != std::string::npos,
+                      field_invalid, "entry header: NUL byte in a path");
+  ANN_RETURN_ERROR_IF(e.type != entry_type::file && e.size != 0, field_invalid, "entry header: size on a non-file entry");
+  ANN_RETURN_ERROR_IF((e.type == entry_type::symlink || e.type == entry_type::hardlink) == e.link.empty(),
+                      field_invalid, "entry header: link target present/missing for this type");
+  ANN_RETURN_ERROR_IF(e.type != entry_type::file && e.transform != 0, field_invalid, "entry header: transform on a non-file entry");
+  ANN_RETURN_ERROR_IF(e.transform > 3, field_invalid, "entry header: unknown transform");
+  ANN_RETURN_ERROR_IF(e.transform != 0 && (e.transform_header_size > e.size ||
+                                           e.transform_payload_size > e.size - e.transform_header_size),
+                      field_invalid, "entry header: transform sizes exceed the entry size");
+  return ok_status();
+}
+
+// §6: parses a chunk header body.
+status parse_chunk_body(const uint8_t* data, size_t size, const reader_limits& lim, chunk_header& c) {
+  byte_reader r(data, size);
+  c.codec_id = r.u8();
+  c.model_id = r.u8();
+  const uint8_t flags = r.u8();
+  c.size_original = r.varint();
+  c.size_coded = r.varint();
+  c.codec_param = r.varint();
+  c.content_checksum = r.u64();
+  ANN_RETURN_ERROR_IF(r.failed() || r.remaining() != 0, chunk_corrupt, "chunk header: wrong size");
+  ANN_RETURN_ERROR_IF(flags != 0, reserved_bits_set, "chunk header: reserved flag bits set");
+  ANN_RETURN_ERROR_IF(c.size_original == 0, field_invalid, "chunk header: empty chunk");
+  ANN_RETURN_ERROR_IF(c.size_original > lim.chunk_size_max, limit_exceeded, "chunk header: chunk larger than the limit");
+  ANN_RETURN_ERROR_IF(c.size_coded > c.size_original, field_invalid,
+                      "chunk header: coded size larger than original (must have been stored)");
+  return ok_status();
+}
+
+// §4: parses a model record body (the embedded payload follows the record).
+status parse_model_body(const uint8_t* data, size_t size, const reader_limits& lim, model_record& m) {
+  byte_reader r(data, size);
+  m.model_id = r.u8();
+  const uint8_t storage = r.u8();
+  const uint8_t* hash = r.bytes(16);
+  ANN_RETURN_ERROR_IF(r.failed(), model_corrupt, "model record: truncated");
+  std::memcpy(m.hash.data(), hash, 16);
+  ANN_RETURN_ERROR_IF(m.model_id == 0, field_invalid, "model record: model id 0 is reserved");
+  ANN_RETURN_ERROR_IF(storage > 2, field_invalid, "model record: unknown storage");
+  m.storage = static_cast<model_storage>(storage);
+  uint64_t stored = 0;
+  if (m.storage != model_storage::referenced) {
+    m.model_size = r.varint();
+    stored = r.varint();
+  }
+  ANN_RETURN_ERROR_IF(r.failed() || r.remaining() != 0, model_corrupt, "model record: wrong size");
+  ANN_RETURN_ERROR_IF(m.model_size > lim.model_size_max || stored > lim.model_size_max, limit_exceeded,
+                      "model record: embedded model larger than the limit");
+  ANN_RETURN_ERROR_IF(m.storage == model_storage::embedded && stored != m.model_size, field_invalid,
+                      "model record: raw embedding with two sizes");
+  m.stored_size = stored;
+  return ok_status();
+}
+
+result<archive_index> decode_index(const uint8_t* data, size_t size, const reader_limits& lim) {
+  byte_reader outer(data, size);
+  const uint8_t type = outer.u8();
+  const uint64_t body_size = outer.varint();
+  ANN_RETURN_ERROR_IF(outer.failed() || type != static_cast<uint8_t>(record_type::index), index_corrupt,
+                      "index: bad record type");
+  ANN_RETURN_ERROR_IF(body_size != outer.remaining() || body_size < 4, index_corrupt, "index: size mismatch");
+  const size_t checked = size - 4;
+  byte_reader tail(data + checked, 4);
+  ANN_RETURN_ERROR_IF(tail.u32() != header_checksum(data, checked), index_corrupt, "index: checksum mismatch");
+  byte_reader r(data + outer.position(), body_size - 4);
+  archive_index index;
+  const uint64_t model_count = r.varint();
+  ANN_RETURN_ERROR_IF(r.failed() || model_count > limits::model_id_max, index_corrupt, "index: bad model count");
+  for (uint64_t i = 0; i < model_count; ++i) index.model_offsets.push_back(r.varint());
+  const uint64_t entry_count = r.varint();
+  ANN_RETURN_ERROR_IF(r.failed(), index_corrupt, "index: truncated");
+  ANN_RETURN_ERROR_IF(entry_count > lim.entry_count_max, limit_exceeded, "index: more entries than the limit");
+  ANN_RETURN_ERROR_IF(entry_count > r.remaining() / limits::index_entry_body_min + 1, index_corrupt,
+                      "index: entry count larger than the index");
+  index.entries.reserve(entry_count);
+  for (uint64_t i = 0; i < entry_count; ++i) {
+    index_entry e;
+    e.entry_offset = r.varint();
+    e.size_coded = r.varint();
+    e.chunk_count = r.varint();
+    const uint64_t body = r.varint();
+    ANN_RETURN_ERROR_IF(r.failed() || body > r.remaining(), index_corrupt, "index: truncated entry");
+    const uint8_t* at = r.bytes(body);
+    status st = parse_entry_body(at, body, lim, e.header);
+    if (!st.ok()) return make_error(errc::index_corrupt, "index entry " + std::to_string(i) + ": " + st.err().message);
+    index.entries.push_back(std::move(e));
+  }
+  ANN_RETURN_ERROR_IF(r.failed() || r.remaining() != 0, index_corrupt, "index: trailing bytes");
+  return index;
+}
+
+}  // namespace v1
+}  // namespace archive_nn

@@ -1,0 +1,53 @@
+// Content classification and reversible transforms (spec/archive_format.md
+// §Transforms). Dependency-free: the trainer feeds its models exactly the
+// streams the archiver will code.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace archive_nn {
+inline namespace v1 {
+namespace transform {
+
+// What the bytes are, which decides the model stream and codec candidates.
+enum class modality : uint8_t { binary = 0, text = 1, image = 2, audio = 3 };
+
+// Transform ids stored in the Entry_Header (never reused).
+enum class kind : uint8_t {
+  raw = 0,        // bytes coded as they are
+  pnm = 1,        // PPM/PGM (P5/P6, maxval <= 255): header verbatim, pixels as image stream
+  wav_pcm16 = 2,  // RIFF WAVE, PCM 16-bit: header verbatim, samples as audio stream
+  bmp24 = 3,      // BMP 24-bit uncompressed: header verbatim, rows to top-down RGB
+};
+
+// The transformed stream is header || payload || trailer, each a byte range
+// of the transformed stream; payload is what a model of `what` predicts.
+struct layout {
+  kind k = kind::raw;
+  modality what = modality::binary;
+  uint64_t header_size = 0;
+  uint64_t payload_size = 0;
+  uint64_t trailer_size = 0;
+};
+
+// Looks at a whole file and picks a transform. Never fails: unknown or
+// malformed inputs are raw.
+layout analyze(const uint8_t* data, size_t size);
+
+// Forward transform of a whole file (identity except for bmp24).
+std::vector<uint8_t> forward(const layout& l, const uint8_t* data, size_t size);
+// Inverse transform; returns false if `data` cannot be the image of forward().
+bool inverse(const layout& l, const uint8_t* data, size_t size, std::vector<uint8_t>& out);
+
+// The model-ready bytes of a file (its payload after the forward transform):
+// what the trainer trains on for folders of files.
+std::vector<uint8_t> model_stream(const uint8_t* data, size_t size, modality* what = nullptr);
+
+const char* modality_name(modality m);
+const char* kind_name(kind k);
+
+}  // namespace transform
+}  // namespace v1
+}  // namespace archive_nn
