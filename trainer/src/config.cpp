@@ -201,8 +201,6 @@ run_config resolve(const train_options& o, const run_config* from_checkpoint, co
   }
   const std::string why = model::validate(c.hp);
   if (!why.empty()) throw usage_error("bad hyper-parameters: " + why);
-  if (c.hp.n_head > c.hp.d_model / 2 && c.hp.d_model / c.hp.n_head < 2)
-    throw usage_error("bad hyper-parameters: head width d_model/heads must be at least 2");
 
   override_value(c.batch, o.batch, "batch", resuming);
   override_value(c.lr, o.lr, "lr", resuming);

@@ -69,6 +69,7 @@ struct train_options {
   uint64_t eval_every = 200;
   uint64_t eval_bytes = 64 * 1024;
   double log_every = 5;
+  uint64_t stop_at_step = 0;  // end this session at this step (checkpoint, no export); 0: off
   std::string checkpoint;  // default: <export>.ckpt
   double checkpoint_every = 600;
   std::string resume;

@@ -1,0 +1,301 @@
+// The only translation unit that includes LibTorch. Uses ATen and autograd
+// directly (no torch::nn modules, no torch::optim): the parameters are a
+// plain list in model::tensor_layout order, which makes export, checkpoints
+// and the architecture contract one-to-one, and a hand-written Adam keeps the
+// optimiser state in a form the checkpoint can store exactly.
+#include "torch_model.hpp"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <torch/version.h>
+
+#include <cmath>
+#include <stdexcept>
+
+namespace nntar_train {
+namespace {
+
+constexpr double ln2 = 0.69314718055994530942;
+constexpr int per_layer = 9;  // tensors per block in model::tensor_layout
+
+enum layer_tensor { attn_norm, attn_q, attn_k, attn_v, attn_output, ffn_norm, ffn_gate, ffn_up, ffn_down };
+
+at::Tensor rmsnorm(const at::Tensor& x, const at::Tensor& g, double eps) {
+  return x * at::rsqrt(x.pow(2).mean(-1, true) + eps) * g;
+}
+
+// Sinusoidal table P[i][2k] = sin(i w_k), P[i][2k+1] = cos(i w_k),
+// w_k = exp(-(2k/d) ln 10000), in binary32 as spec/nn_forward.md §2 (the
+// engine's own sin/cos differ in the last bits, which training tolerates).
+at::Tensor positions(uint32_t context, uint32_t d) {
+  at::Tensor p = at::empty({int64_t(context), int64_t(d)}, at::kFloat);
+  float* out = p.data_ptr<float>();
+  const float ln_10000 = 9.21034049987792968750f;
+  for (uint32_t k = 0; k < d / 2; ++k) {
+    const float omega = std::exp(-(float(2 * k) / float(d)) * ln_10000);
+    for (uint32_t i = 0; i < context; ++i) {
+      const float angle = float(i) * omega;
+      out[size_t(i) * d + 2 * k] = std::sin(angle);
+      out[size_t(i) * d + 2 * k + 1] = std::cos(angle);
+    }
+  }
+  return p;
+}
+
+at::Tensor to_tensor(const std::vector<float>& v, const std::vector<uint32_t>& shape) {
+  std::vector<int64_t> sizes(shape.begin(), shape.end());
+  return at::from_blob(const_cast<float*>(v.data()), sizes, at::kFloat).clone();
+}
+
+std::vector<float> to_vector(const at::Tensor& t) {
+  const at::Tensor c = t.detach().contiguous();
+  const float* p = c.data_ptr<float>();
+  return std::vector<float>(p, p + c.numel());
+}
+
+}  // namespace
+
+void set_torch_threads(uint32_t n) {
+  at::set_num_threads(static_cast<int>(n));
+  // Inter-op parallelism is unused (one graph at a time); keep it from
+  // spawning threads that compete with the intra-op pool.
+  try {
+    at::set_num_interop_threads(1);
+  } catch (const std::exception&) {
+    // Already set once: nothing to do.
+  }
+}
+
+std::string torch_version() { return TORCH_VERSION; }
+
+struct torch_model::impl {
+  model::hparams hp;
+  std::vector<model::tensor_desc> layout;
+  std::vector<at::Tensor> w;     // parameters (requires_grad)
+  std::vector<at::Tensor> adam_m, adam_v;  // Adam moments
+  uint64_t adam_step = 0;
+  at::Tensor pos;                // [context, d_model]
+  mutable at::Tensor mask;       // [T, T] additive causal mask, cached
+  mutable int64_t mask_len = -1;
+
+  const at::Tensor& causal_mask(int64_t t) const {
+    if (mask_len != t) {
+      // 0 on and below the diagonal, -inf above: baddbmm adds it to the
+      // scores, which on 1.13 is faster and leaner than masked_fill + softmax.
+      mask = at::full({t, t}, -INFINITY, at::kFloat).triu(1);
+      mask_len = t;
+    }
+    return mask;
+  }
+
+  at::Tensor attention(const at::Tensor& a, const at::Tensor* L) const {
+    const int64_t B = a.size(0), T = a.size(1), d = hp.d_model, H = hp.n_head, dh = d / H;
+    // One GEMM for q, k and v: with d_model 128 three separate ones leave
+    // the BLAS kernel mostly idle.
+    const at::Tensor qkv = at::linear(a, at::cat({L[attn_q], L[attn_k], L[attn_v]}, 0))
+                               .view({B, T, 3, H, dh})
+                               .permute({2, 0, 3, 1, 4});  // [3, B, H, T, dh]
+    const at::Tensor q = qkv[0].reshape({B * H, T, dh});
+    const at::Tensor k = qkv[1].reshape({B * H, T, dh});
+    const at::Tensor v = qkv[2].reshape({B * H, T, dh});
+    const double scale = 1.0 / std::sqrt(double(dh));
+    const at::Tensor scores = at::baddbmm(causal_mask(T), q, k.transpose(1, 2), 1.0, scale);
+    const at::Tensor o = at::bmm(at::softmax(scores, -1), v).view({B, H, T, dh}).transpose(1, 2).reshape({B, T, d});
+    return at::linear(o, L[attn_output]);
+  }
+
+  at::Tensor ffn(const at::Tensor& f, const at::Tensor* L) const {
+    const std::vector<at::Tensor> gu = at::linear(f, at::cat({L[ffn_gate], L[ffn_up]}, 0)).chunk(2, -1);
+    return at::linear(at::silu(gu[0]) * gu[1], L[ffn_down]);
+  }
+
+  // tokens: [B, T] int64, BOS first. Returns logits [B, T, 256].
+  at::Tensor forward(const std::vector<at::Tensor>& W, const at::Tensor& tokens, const at::Tensor& P) const {
+    const int64_t T = tokens.size(1);
+    const double eps = hp.norm_eps;
+    at::Tensor x = at::embedding(W[0], tokens) + P.slice(0, 0, T);
+    for (uint32_t l = 0; l < hp.n_layer; ++l) {
+      const at::Tensor* L = &W[1 + per_layer * l];
+      if (hp.norm == model::norm_placement::pre) {
+        const at::Tensor h = x + attention(rmsnorm(x, L[attn_norm], eps), L);
+        x = h + ffn(rmsnorm(h, L[ffn_norm], eps), L);
+      } else {
+        const at::Tensor h = rmsnorm(x + attention(x, L), L[attn_norm], eps);
+        x = rmsnorm(h + ffn(h, L), L[ffn_norm], eps);
+      }
+    }
+    const size_t n = W.size();
+    return at::linear(rmsnorm(x, W[n - 2], eps), W[n - 1]);
+  }
+};
+
+namespace {
+
+// Input tokens (BOS, b[0..T-2]) and targets (b[0..T-1]) of B windows.
+void make_tokens(const uint8_t* bytes, int64_t B, int64_t T, at::Tensor& inputs, at::Tensor& targets) {
+  targets = at::from_blob(const_cast<uint8_t*>(bytes), {B, T}, at::kByte).to(at::kLong);
+  const at::Tensor bos = at::full({B, 1}, int64_t(model::bos_token), at::kLong);
+  inputs = at::cat({bos, targets.slice(1, 0, T - 1)}, 1);
+}
+
+}  // namespace
+
+torch_model::torch_model(const model::hparams& hp) : p_(std::make_unique<impl>()) {
+  p_->hp = hp;
+  p_->layout = model::tensor_layout(hp);
+  p_->pos = positions(hp.context_length, hp.d_model);
+  for (const model::tensor_desc& t : p_->layout) {
+    std::vector<int64_t> sizes(t.shape.begin(), t.shape.end());
+    p_->w.push_back(at::zeros(sizes, at::kFloat).requires_grad_(true));
+  }
+  reset_optimizer();
+}
+
+torch_model::~torch_model() = default;
+
+const model::hparams& torch_model::hp() const { return p_->hp; }
+
+void torch_model::init_random(uint64_t seed) {
+  at::NoGradGuard no_grad;
+  at::manual_seed(seed);
+  const double std_w = 0.02;
+  // Residual-branch outputs are scaled down with depth (GPT-2) so the
+  // residual stream's variance does not grow with the layer count.
+  const double std_out = 0.02 / std::sqrt(2.0 * p_->hp.n_layer);
+  for (size_t i = 0; i < p_->layout.size(); ++i) {
+    const std::string& name = p_->layout[i].name;
+    at::Tensor& t = p_->w[i];
+    auto ends_with = [&](const char* s) {
+      const std::string suffix = s;
+      return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    if (t.dim() == 1) {
+      t.fill_(1.0);  // RMSNorm gains
+    } else if (name == model::names::token_embd()) {
+      // Unit-variance embeddings: the same scale as the sinusoidal
+      // positions they are added to (RMS 0.71), so neither drowns the other.
+      t.normal_(0.0, 1.0);
+    } else if (ends_with("attn_output.weight") || ends_with("ffn_down.weight")) {
+      t.normal_(0.0, std_out);
+    } else {
+      t.normal_(0.0, std_w);
+    }
+  }
+  reset_optimizer();
+}
+
+tensor_list torch_model::params() const {
+  tensor_list out;
+  for (const at::Tensor& t : p_->w) out.push_back(to_vector(t));
+  return out;
+}
+
+void torch_model::set_params(const tensor_list& t) {
+  if (t.size() != p_->layout.size()) throw std::runtime_error("set_params: wrong tensor count");
+  at::NoGradGuard no_grad;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i].size() != p_->layout[i].elements())
+      throw std::runtime_error("set_params: wrong size for " + p_->layout[i].name);
+    p_->w[i].copy_(to_tensor(t[i], p_->layout[i].shape));
+  }
+}
+
+optimizer_state torch_model::optimizer() const {
+  optimizer_state s;
+  s.step = p_->adam_step;
+  for (size_t i = 0; i < p_->w.size(); ++i) {
+    s.m.push_back(to_vector(p_->adam_m[i]));
+    s.v.push_back(to_vector(p_->adam_v[i]));
+  }
+  return s;
+}
+
+void torch_model::set_optimizer(const optimizer_state& s) {
+  if (s.m.size() != p_->layout.size() || s.v.size() != p_->layout.size())
+    throw std::runtime_error("set_optimizer: wrong tensor count");
+  p_->adam_step = s.step;
+  for (size_t i = 0; i < p_->layout.size(); ++i) {
+    if (s.m[i].size() != p_->layout[i].elements() || s.v[i].size() != p_->layout[i].elements())
+      throw std::runtime_error("set_optimizer: wrong size for " + p_->layout[i].name);
+    p_->adam_m[i] = to_tensor(s.m[i], p_->layout[i].shape);
+    p_->adam_v[i] = to_tensor(s.v[i], p_->layout[i].shape);
+  }
+}
+
+void torch_model::reset_optimizer() {
+  p_->adam_step = 0;
+  p_->adam_m.clear();
+  p_->adam_v.clear();
+  for (const at::Tensor& t : p_->w) {
+    p_->adam_m.push_back(at::zeros_like(t, at::MemoryFormat::Contiguous).detach());
+    p_->adam_v.push_back(at::zeros_like(t, at::MemoryFormat::Contiguous).detach());
+  }
+}
+
+step_result torch_model::train_step(const uint8_t* windows, uint32_t batch, const optimizer_config& cfg) {
+  impl& p = *p_;
+  const int64_t T = p.hp.context_length;
+  at::Tensor inputs, targets;
+  make_tokens(windows, batch, T, inputs, targets);
+
+  for (at::Tensor& w : p.w) w.mutable_grad() = at::Tensor();
+  const at::Tensor logits = p.forward(p.w, inputs, p.pos);
+  const at::Tensor loss = at::cross_entropy_loss(logits.view({-1, int64_t(model::vocab_size)}), targets.view({-1}));
+  loss.backward();
+
+  step_result r;
+  r.loss_bits_per_byte = loss.item<double>() / ln2;
+
+  at::NoGradGuard no_grad;
+  std::vector<at::Tensor> norms;
+  for (const at::Tensor& w : p.w) norms.push_back(w.grad().norm());
+  const double total = at::stack(norms).norm().item<double>();
+  r.grad_norm = total;
+  // Same rule as torch.nn.utils.clip_grad_norm_.
+  const double clip_coef = cfg.clip > 0 ? cfg.clip / (total + 1e-6) : 1.0;
+
+  ++p.adam_step;
+  const double bc1 = 1.0 - std::pow(cfg.beta1, double(p.adam_step));
+  const double bc2 = 1.0 - std::pow(cfg.beta2, double(p.adam_step));
+  const double step_size = cfg.lr / bc1;
+  const double bc2_sqrt = std::sqrt(bc2);
+  for (size_t i = 0; i < p.w.size(); ++i) {
+    at::Tensor g = p.w[i].grad();
+    if (clip_coef < 1.0) g = g * clip_coef;
+    // torch.optim.Adam's update, term for term.
+    p.adam_m[i].mul_(cfg.beta1).add_(g, 1.0 - cfg.beta1);
+    p.adam_v[i].mul_(cfg.beta2).addcmul_(g, g, 1.0 - cfg.beta2);
+    const at::Tensor denom = (p.adam_v[i].sqrt() / bc2_sqrt).add_(cfg.eps);
+    p.w[i].addcdiv_(p.adam_m[i], denom, -step_size);
+  }
+  return r;
+}
+
+eval_result torch_model::evaluate(const uint8_t* data, uint64_t size, uint32_t context, uint32_t batch,
+                                  bool round_f16) const {
+  const impl& p = *p_;
+  at::NoGradGuard no_grad;
+  std::vector<at::Tensor> W;
+  for (const at::Tensor& w : p.w) W.push_back(round_f16 ? w.detach().to(at::kHalf).to(at::kFloat) : w.detach());
+  // Windows longer than the trained context need a longer position table.
+  const at::Tensor P = context > p.hp.context_length ? positions(context, p.hp.d_model) : p.pos;
+
+  eval_result r;
+  auto run = [&](const uint8_t* bytes, int64_t B, int64_t T) {
+    at::Tensor inputs, targets;
+    make_tokens(bytes, B, T, inputs, targets);
+    const at::Tensor logp = at::log_softmax(p.forward(W, inputs, P), -1);
+    const at::Tensor picked = logp.gather(-1, targets.unsqueeze(-1));
+    r.bits += -picked.to(at::kDouble).sum().item<double>() / ln2;
+    r.bytes += uint64_t(B * T);
+  };
+  const uint64_t full = size / context;
+  for (uint64_t w = 0; w < full; w += batch) {
+    const uint64_t n = std::min<uint64_t>(batch, full - w);
+    run(data + w * context, int64_t(n), context);
+  }
+  if (size % context) run(data + full * context, 1, int64_t(size % context));
+  return r;
+}
+
+}  // namespace nntar_train
