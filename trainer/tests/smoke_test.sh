@@ -5,7 +5,7 @@
 # straight (bit for bit), and that bad inputs give exit status 2.
 #   smoke_test.sh NNTAR_TRAIN WORK_DIR
 set -euo pipefail
-train="$1"
+train="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 work="$2"
 rm -rf "$work"
 mkdir -p "$work"
