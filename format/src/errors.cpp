@@ -37,6 +37,7 @@ const char* error_name(errc code) noexcept {
     case errc::extract_failed: return "extract_failed";
     case errc::link_failed: return "link_failed";
     case errc::metadata_failed: return "metadata_failed";
+    case errc::source_changed: return "source_changed";
     case errc::internal: return "internal";
   }
   return "unknown_error";
@@ -59,6 +60,7 @@ severity error_severity(errc code) noexcept {
     case errc::extract_failed:
     case errc::link_failed:
     case errc::metadata_failed:
+    case errc::source_changed:
     case errc::entry_corrupt:
       return severity::entry;
     default:

@@ -48,6 +48,7 @@ enum class errc : uint16_t {
   extract_failed = 40,
   link_failed = 41,
   metadata_failed = 42,
+  source_changed = 43,
   internal = 99,
 };
 

@@ -33,7 +33,7 @@ bool pnm_number(const uint8_t* data, size_t size, size_t& pos, uint32_t& value) 
   return true;
 }
 
-bool analyze_pnm(const uint8_t* data, size_t size, layout& l) {
+bool analyze_pnm(const uint8_t* data, size_t size, uint64_t total, layout& l) {
   if (size < 8 || data[0] != 'P' || (data[1] != '5' && data[1] != '6')) return false;
   size_t pos = 2;
   uint32_t w = 0, h = 0, maxval = 0;
@@ -44,19 +44,20 @@ bool analyze_pnm(const uint8_t* data, size_t size, layout& l) {
   if (w == 0 || h == 0 || maxval == 0 || maxval > 255) return false;
   const uint64_t channels = data[1] == '6' ? 3 : 1;
   const uint64_t pixels = uint64_t(w) * h * channels;
-  if (pixels > size - pos) return false;
+  if (pixels > total - pos) return false;
   l.k = kind::pnm;
   l.what = modality::image;
   l.header_size = pos;
   l.payload_size = pixels;
-  l.trailer_size = size - pos - pixels;
+  l.trailer_size = total - pos - pixels;
   return true;
 }
 
-bool analyze_wav(const uint8_t* data, size_t size, layout& l) {
+bool analyze_wav(const uint8_t* data, size_t size, uint64_t total, layout& l) {
   if (size < 44 || std::memcmp(data, "RIFF", 4) != 0 || std::memcmp(data + 8, "WAVE", 4) != 0) return false;
   size_t pos = 12;
   bool have_fmt = false;
+  uint16_t channels = 0;
   while (pos + 8 <= size) {
     const uint32_t chunk_size = le32(data + pos + 4);
     const uint8_t* id = data + pos;
@@ -64,19 +65,21 @@ bool analyze_wav(const uint8_t* data, size_t size, layout& l) {
     if (std::memcmp(id, "fmt ", 4) == 0) {
       if (chunk_size < 16 || chunk_size > size - body) return false;
       const uint16_t format = le16(data + body);
+      channels = le16(data + body + 2);
       const uint16_t bits = le16(data + body + 14);
-      if ((format != 1 && format != 0xFFFE) || bits != 16) return false;
+      if ((format != 1 && format != 0xFFFE) || bits != 16 || channels < 1 || channels > 8) return false;
       have_fmt = true;
     } else if (std::memcmp(id, "data", 4) == 0) {
       if (!have_fmt) return false;
       uint64_t n = chunk_size;
-      if (n > size - body) n = size - body;  // truncated or streamed WAV: code what is there
+      if (n > total - body) n = total - body;  // truncated or streamed WAV: code what is there
       n &= ~uint64_t(1);
       l.k = kind::wav_pcm16;
       l.what = modality::audio;
       l.header_size = body;
       l.payload_size = n;
-      l.trailer_size = size - body - n;
+      l.trailer_size = total - body - n;
+      l.channels = channels;
       return true;
     }
     if (chunk_size > size - body) return false;
@@ -138,13 +141,15 @@ bool looks_like_text(const uint8_t* data, size_t size) {
 
 }  // namespace
 
-layout analyze(const uint8_t* data, size_t size) {
+layout analyze(const uint8_t* data, size_t available, uint64_t total) {
   layout l;
-  if (analyze_pnm(data, size, l) || analyze_wav(data, size, l) || analyze_bmp(data, size, l)) return l;
+  if (available > total) available = static_cast<size_t>(total);
+  if (analyze_pnm(data, available, total, l) || analyze_wav(data, available, total, l)) return l;
+  if (available == total && analyze_bmp(data, available, l)) return l;
   l = layout{};
   l.k = kind::raw;
-  l.what = looks_like_text(data, size) ? modality::text : modality::binary;
-  l.payload_size = size;
+  l.what = looks_like_text(data, available) ? modality::text : modality::binary;
+  l.payload_size = total;
   return l;
 }
 

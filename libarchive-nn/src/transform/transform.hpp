@@ -30,11 +30,14 @@ struct layout {
   uint64_t header_size = 0;
   uint64_t payload_size = 0;
   uint64_t trailer_size = 0;
+  uint16_t channels = 0;  // wav_pcm16: interleaved channels (FLAC's Codec_Param)
 };
 
-// Looks at a whole file and picks a transform. Never fails: unknown or
-// malformed inputs are raw.
-layout analyze(const uint8_t* data, size_t size);
+// Picks a transform from the first `available` bytes of a file of `total`
+// bytes (available <= total; bmp24 needs the whole file). Never fails:
+// unknown or malformed inputs are raw.
+layout analyze(const uint8_t* data, size_t available, uint64_t total);
+inline layout analyze(const uint8_t* data, size_t size) { return analyze(data, size, size); }
 
 // Forward transform of a whole file (identity except for bmp24).
 std::vector<uint8_t> forward(const layout& l, const uint8_t* data, size_t size);

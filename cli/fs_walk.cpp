@@ -1,0 +1,135 @@
+#include "fs_walk.hpp"
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <utility>
+#include <vector>
+
+namespace nntar {
+
+std::string archive_name(const std::string& input, bool& stripped) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  stripped = !input.empty() && input[0] == '/';
+  while (start <= input.size()) {
+    size_t end = input.find('/', start);
+    if (end == std::string::npos) end = input.size();
+    std::string part = input.substr(start, end - start);
+    if (part == "..") {
+      stripped = true;
+      parts.clear();  // like GNU tar: drop everything up to the last ".."
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    start = end + 1;
+  }
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : "/") + p;
+  return out;
+}
+
+namespace {
+
+struct walker {
+  const struct stat* skip_self;
+  const std::function<void(const walk_item&)>& visit;
+  const std::function<void(const std::string&)>& warn;
+  std::map<std::pair<dev_t, ino_t>, std::string> links;
+  bool ok = true;
+
+  void one(const std::string& fs_path, const std::string& name) {
+    struct stat st;
+    if (lstat(fs_path.c_str(), &st) != 0) {
+      warn(fs_path + ": cannot stat: " + std::strerror(errno));
+      ok = false;
+      return;
+    }
+    if (skip_self && st.st_dev == skip_self->st_dev && st.st_ino == skip_self->st_ino) {
+      warn(fs_path + ": is the archive being written; skipped");
+      return;
+    }
+    walk_item it;
+    it.fs_path = fs_path;
+    archive_nn::entry_header& h = it.header;
+    h.path = name;
+    h.mode = st.st_mode & 07777;
+    h.mtime_sec = st.st_mtim.tv_sec;
+    h.mtime_nsec = static_cast<uint32_t>(st.st_mtim.tv_nsec);
+    if (S_ISREG(st.st_mode)) {
+      if (st.st_nlink > 1) {
+        auto key = std::make_pair(st.st_dev, st.st_ino);
+        auto found = links.find(key);
+        if (found != links.end()) {
+          h.type = archive_nn::entry_type::hardlink;
+          h.link = found->second;
+          visit(it);
+          return;
+        }
+        links.emplace(key, name);
+      }
+      h.type = archive_nn::entry_type::file;
+      h.size = static_cast<uint64_t>(st.st_size);
+      visit(it);
+    } else if (S_ISDIR(st.st_mode)) {
+      h.type = archive_nn::entry_type::directory;
+      visit(it);
+      DIR* d = opendir(fs_path.c_str());
+      if (!d) {
+        warn(fs_path + ": cannot open directory: " + std::strerror(errno));
+        ok = false;
+        return;
+      }
+      std::vector<std::string> names;
+      while (struct dirent* e = readdir(d)) {
+        if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
+        names.emplace_back(e->d_name);
+      }
+      closedir(d);
+      std::sort(names.begin(), names.end());
+      for (const std::string& n : names) one(fs_path + (fs_path.back() == '/' ? "" : "/") + n, name + "/" + n);
+    } else if (S_ISLNK(st.st_mode)) {
+      std::vector<char> buf(static_cast<size_t>(st.st_size > 0 ? st.st_size : 255) + 1);
+      const ssize_t n = readlink(fs_path.c_str(), buf.data(), buf.size());
+      if (n < 0 || static_cast<size_t>(n) >= buf.size()) {
+        warn(fs_path + ": cannot read link");
+        ok = false;
+        return;
+      }
+      h.type = archive_nn::entry_type::symlink;
+      h.link.assign(buf.data(), static_cast<size_t>(n));
+      if (h.link.empty()) {
+        warn(fs_path + ": empty symlink target; skipped");
+        return;
+      }
+      visit(it);
+    } else {
+      warn(fs_path + ": socket, FIFO or device; skipped");
+    }
+  }
+};
+
+}  // namespace
+
+bool walk_inputs(const std::vector<std::string>& inputs, const struct stat* skip_self,
+                 const std::function<void(const walk_item&)>& visit, const std::function<void(const std::string&)>& warn) {
+  walker w{skip_self, visit, warn, {}, true};
+  for (const std::string& in : inputs) {
+    bool stripped = false;
+    const std::string name = archive_name(in, stripped);
+    if (name.empty()) {
+      warn(in + ": no name left after removing '/' and '..'; use a path below it");
+      w.ok = false;
+      continue;
+    }
+    if (stripped) warn("removing leading '/' and '../' from member names ('" + in + "' -> '" + name + "')");
+    w.one(in, name);
+  }
+  return w.ok;
+}
+
+}  // namespace nntar

@@ -1,0 +1,29 @@
+// Directory traversal and metadata capture for -c.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <functional>
+#include <string>
+
+#include "archive_nn/format.hpp"
+
+namespace nntar {
+
+struct walk_item {
+  std::string fs_path;   // where to read it
+  archive_nn::entry_header header;  // path is the archive name
+};
+
+// Visits each input and, depth first in byte order of names, everything below
+// it. Names in the archive are the inputs as given, made relative (leading '/'
+// and '../' removed, with a warning). Hard links after the first become
+// hardlink entries. Sockets, FIFOs and devices are skipped with a warning.
+// Returns false if some input could not be read (reported through warn).
+bool walk_inputs(const std::vector<std::string>& inputs, const struct stat* skip_self,
+                 const std::function<void(const walk_item&)>& visit, const std::function<void(const std::string&)>& warn);
+
+// The archive name for an input path, or "" when nothing remains.
+std::string archive_name(const std::string& input, bool& stripped);
+
+}  // namespace nntar

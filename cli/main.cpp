@@ -1,0 +1,35 @@
+// nntar: parse the command line, run one mode, map the outcome to an exit code.
+#include <cstdio>
+
+#include "modes.hpp"
+
+int main(int argc, char** argv) {
+  using namespace nntar;
+  display out;
+  auto parsed = parse_options(argc, argv);
+  if (!parsed.ok()) {
+    out.error("", parsed.err());
+    return exit_fatal;
+  }
+  const options& o = parsed.value();
+  out.verbosity = o.verbosity;
+  out.progress_enabled = o.progress;
+  try {
+    switch (o.what) {
+      case mode::help: std::printf("%s", o.help_text.c_str()); return exit_ok;
+      case mode::version: std::printf("nntar %s (archive format 1)\n", archive_nn::version_string()); return exit_ok;
+      case mode::create: return mode_create(o, out);
+      case mode::extract:
+      case mode::test: return mode_extract(o, out);
+      case mode::list: return mode_list(o, out);
+      case mode::list_models: return mode_list_models(o, out);
+      case mode::model_info: return mode_model_info(o, out);
+      case mode::none: break;
+    }
+  } catch (const std::bad_alloc&) {
+    out.error(o.archive, archive_nn::make_error(archive_nn::errc::out_of_memory, "out of memory"));
+  } catch (const std::exception& e) {
+    out.error(o.archive, archive_nn::make_error(archive_nn::errc::internal, e.what()));
+  }
+  return exit_fatal;
+}

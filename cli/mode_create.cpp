@@ -1,0 +1,135 @@
+// -c: walk the inputs and write an archive (to a file or stdout).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "fs_walk.hpp"
+#include "modes.hpp"
+
+namespace nntar {
+
+archive_nn::result<archive_nn::model_handle> select_model(const options& o) {
+  if (o.model == "none") return archive_nn::model_handle();
+  if (o.model == "default") return archive_nn::default_model();
+  return archive_nn::load_model_file(o.model);
+}
+
+int mode_create(const options& o, display& out) {
+  auto model = select_model(o);
+  if (!model.ok()) {
+    out.error("", model.err());
+    return exit_fatal;
+  }
+  if (o.codec == archive_nn::codec_choice::nn && !model.value()) {
+    out.error("", archive_nn::make_error(archive_nn::errc::model_missing,
+                                         "--codec nn needs a model: this nntar has no built-in model, pass --model FILE"));
+    return exit_fatal;
+  }
+  const bool to_stdout = o.archive == "-";
+  std::string archive_path = o.archive;
+  if (!to_stdout && archive_path[0] != '/') {
+    char cwd[4096];
+    if (getcwd(cwd, sizeof cwd)) archive_path = std::string(cwd) + "/" + archive_path;
+  }
+  if (!o.directory.empty() && chdir(o.directory.c_str()) != 0) {
+    out.error(o.directory, archive_nn::make_error(archive_nn::errc::io_open_failed, std::string("cannot change directory: ") + std::strerror(errno)));
+    return exit_fatal;
+  }
+  std::string tmp_path;
+  std::FILE* f = stdout;
+  if (!to_stdout) {
+    // Write beside the target and rename at the end: a failed run leaves no half archive.
+    tmp_path = archive_path + ".nntar-tmp-" + std::to_string(getpid());
+    f = std::fopen(tmp_path.c_str(), "wb");
+    if (!f) {
+      out.error(o.archive, archive_nn::make_error(archive_nn::errc::io_open_failed, std::string("cannot create: ") + std::strerror(errno)));
+      return exit_fatal;
+    }
+  }
+  struct stat self {};
+  const bool have_self = fstat(fileno(f), &self) == 0 && S_ISREG(self.st_mode);
+
+  // First pass: collect entries (and the byte total for progress).
+  std::vector<walk_item> items;
+  bool inputs_ok = walk_inputs(
+      o.members, have_self ? &self : nullptr, [&](const walk_item& it) { items.push_back(it); },
+      [&](const std::string& w) { out.warning(w); });
+  uint64_t total = 0;
+  for (const walk_item& it : items) total += it.header.size;
+
+  auto sink = archive_nn::make_file_sink(f, to_stdout ? "stdout" : o.archive);
+  archive_nn::create_options co;
+  co.codec = o.codec;
+  co.threads = o.threads;
+  co.model = model.value();
+  co.embed_model = o.embed_model;
+  co.level = o.level;
+  co.nn_windows_per_chunk = o.nn_windows;
+  co.total_hint = total;
+  co.progress = [&](const archive_nn::progress_info& p) { out.progress(p); };
+  archive_nn::archive_creator creator(*sink, co);
+  int code = inputs_ok ? exit_ok : exit_some_failed;
+  archive_nn::status st = creator.begin();
+  for (size_t i = 0; st.ok() && i < items.size(); ++i) {
+    const walk_item& it = items[i];
+    out.info(it.header.path);
+    if (it.header.type != archive_nn::entry_type::file) {
+      st = creator.add_entry(it.header);
+      continue;
+    }
+    std::FILE* in = std::fopen(it.fs_path.c_str(), "rb");
+    if (!in) {
+      out.warning(it.fs_path + ": cannot open: " + std::strerror(errno) + "; skipped");
+      code = exit_some_failed;
+      continue;
+    }
+    auto src = archive_nn::make_file_source(in, it.fs_path);
+    archive_nn::status fst = creator.add_file(it.header, *src);
+    std::fclose(in);
+    if (!fst.ok()) {
+      if (fst.err().level() == archive_nn::severity::entry) {
+        out.error(o.archive, fst.err());
+        code = exit_some_failed;
+      } else {
+        st = fst;
+      }
+    }
+  }
+  if (st.ok()) st = creator.finish();
+  out.progress_done();
+  if (!to_stdout) {
+    const bool closed = std::fclose(f) == 0;
+    if (st.ok() && !closed) st = archive_nn::make_error(archive_nn::errc::io_write_failed, "write failed");
+    if (st.ok() && std::rename(tmp_path.c_str(), archive_path.c_str()) != 0)
+      st = archive_nn::make_error(archive_nn::errc::io_write_failed, std::string("cannot rename into place: ") + std::strerror(errno));
+    if (!st.ok()) std::remove(tmp_path.c_str());
+  } else {
+    std::fflush(stdout);
+  }
+  if (!st.ok()) {
+    out.error(o.archive, st.err());
+    return exit_fatal;
+  }
+  if (out.verbosity >= 2) {
+    static const char* names[] = {"stored", "zstd", "lzma", "zlib", "flac", "", "", "", "nn"};
+    for (size_t id = 0; id < 9; ++id) {
+      const auto& s = creator.stats()[id];
+      if (!s.chunks) continue;
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "  %-6s %6llu chunks %12llu -> %12llu bytes (%.4f)", names[id],
+                    static_cast<unsigned long long>(s.chunks), static_cast<unsigned long long>(s.bytes_original),
+                    static_cast<unsigned long long>(s.bytes_coded),
+                    s.bytes_original ? static_cast<double>(s.bytes_coded) / static_cast<double>(s.bytes_original) : 0.0);
+      std::fprintf(stderr, "%s\n", buf);
+    }
+    std::fprintf(stderr, "  total  %llu -> %llu bytes\n", static_cast<unsigned long long>(total),
+                 static_cast<unsigned long long>(creator.bytes_written()));
+  }
+  return code;
+}
+
+}  // namespace nntar

@@ -1,0 +1,266 @@
+// -x and --test. Extraction is safe by default (bsdtar SECURE_NODOTDOT |
+// SECURE_SYMLINKS): no absolute paths, no '..', never through a symlink;
+// files are written under a temporary name and renamed into place.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <set>
+#include <vector>
+
+#include "modes.hpp"
+
+namespace nntar {
+namespace {
+
+using archive_nn::entry_header;
+using archive_nn::entry_type;
+using archive_nn::errc;
+using archive_nn::make_error;
+using archive_nn::status;
+
+bool member_selected(const std::vector<std::string>& members, const std::string& path) {
+  if (members.empty()) return true;
+  for (const std::string& m : members) {
+    std::string want = m;
+    while (want.size() > 1 && want.back() == '/') want.pop_back();
+    if (path == want || (path.size() > want.size() && path.compare(0, want.size(), want) == 0 && path[want.size()] == '/'))
+      return true;
+  }
+  return false;
+}
+
+// Creates missing parent directories of rel below root, refusing symlinks on the way.
+status make_parents(const std::string& root, const std::string& rel, bool allow_symlinks) {
+  size_t pos = 0;
+  while ((pos = rel.find('/', pos)) != std::string::npos) {
+    const std::string dir = root + rel.substr(0, pos);
+    struct stat st;
+    if (lstat(dir.c_str(), &st) == 0) {
+      if (S_ISLNK(st.st_mode) && !allow_symlinks)
+        return make_error(errc::path_unsafe, "refusing to extract through the symlink '" + rel.substr(0, pos) + "' (use -P)");
+      if (!S_ISDIR(st.st_mode) && !(S_ISLNK(st.st_mode) && allow_symlinks))
+        return make_error(errc::extract_failed, "'" + rel.substr(0, pos) + "' exists and is not a directory");
+    } else if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+      return make_error(errc::extract_failed, "cannot create directory '" + rel.substr(0, pos) + "': " + std::strerror(errno));
+    }
+    ++pos;
+  }
+  return archive_nn::ok_status();
+}
+
+void set_times(const std::string& path, const entry_header& e, bool follow) {
+  struct timespec ts[2];
+  ts[0].tv_sec = ts[1].tv_sec = static_cast<time_t>(e.mtime_sec);
+  ts[0].tv_nsec = ts[1].tv_nsec = static_cast<long>(e.mtime_nsec);
+  utimensat(AT_FDCWD, path.c_str(), ts, follow ? 0 : AT_SYMLINK_NOFOLLOW);
+}
+
+class extractor : public archive_nn::entry_visitor {
+ public:
+  extractor(const options& o, display& out, bool test_only) : o_(o), out_(out), test_(test_only) {
+    root_ = o.directory.empty() ? "" : o.directory + (o.directory.back() == '/' ? "" : "/");
+  }
+
+  bool wants(const entry_header& e) override { return member_selected(o_.members, e.path); }
+
+  bool begin_entry(const entry_header& e) override {
+    entry_status_ = archive_nn::ok_status();
+    fd_ = -1;
+    selected_.insert(e.path);
+    if (test_) return true;
+    if (!o_.absolute_names && !archive_nn::path_is_safe(e.path)) {
+      entry_status_ = make_error(errc::path_unsafe, "unsafe path (absolute or with '..'); skipped (use -P)");
+      return false;
+    }
+    const std::string rel = e.path;
+    status st = make_parents(root_, rel, o_.absolute_names);
+    if (!st.ok()) {
+      entry_status_ = st;
+      return false;
+    }
+    target_ = root_ + rel;
+    if (e.type == entry_type::file) {
+      tmp_ = target_ + ".nntar-" + std::to_string(getpid()) + ".tmp";
+      fd_ = open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      if (fd_ < 0) {
+        entry_status_ = make_error(errc::extract_failed, "cannot create: " + std::string(std::strerror(errno)));
+        return false;
+      }
+    }
+    return true;
+  }
+
+  status write(const uint8_t* data, size_t size) override {
+    if (test_ || fd_ < 0) return archive_nn::ok_status();
+    while (size > 0) {
+      const ssize_t n = ::write(fd_, data, size);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return make_error(errc::io_write_failed, std::string("write failed: ") + std::strerror(errno));
+      }
+      data += n;
+      size -= static_cast<size_t>(n);
+    }
+    return archive_nn::ok_status();
+  }
+
+  void end_entry(const entry_header& e, const status& st_in) override {
+    status st = !entry_status_.ok() ? entry_status_ : st_in;
+    if (st.ok() && !test_) st = finish(e);
+    if (fd_ >= 0) {
+      close(fd_);
+      fd_ = -1;
+    }
+    if (!tmp_.empty()) {
+      unlink(tmp_.c_str());
+      tmp_.clear();
+    }
+    if (!st.ok()) {
+      archive_nn::error err = st.err();
+      if (err.message.find('\'') != 0) err.message = "'" + e.path + "': " + err.message;
+      out_.error(o_.archive, err);
+      failed_ = true;
+      return;
+    }
+    out_.info(e.path);
+  }
+
+  // Directory metadata last: writing entries inside would change the mtimes.
+  void finish_directories() {
+    for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) {
+      chmod(it->first.c_str(), it->second.mode);
+      set_times(it->first, it->second, true);
+    }
+  }
+
+  bool failed() const { return failed_; }
+  const std::set<std::string>& selected() const { return selected_; }
+
+ private:
+  status finish(const entry_header& e) {
+    struct stat st;
+    switch (e.type) {
+      case entry_type::file: {
+        if (fchmod(fd_, e.mode) != 0 || close(fd_) != 0) {
+          fd_ = -1;
+          return make_error(errc::extract_failed, std::string("cannot finish file: ") + std::strerror(errno));
+        }
+        fd_ = -1;
+        set_times(tmp_, e, false);
+        if (lstat(target_.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+          return make_error(errc::extract_failed, "a directory is in the way");
+        if (rename(tmp_.c_str(), target_.c_str()) != 0)
+          return make_error(errc::extract_failed, std::string("cannot rename into place: ") + std::strerror(errno));
+        tmp_.clear();
+        return archive_nn::ok_status();
+      }
+      case entry_type::directory: {
+        if (lstat(target_.c_str(), &st) == 0) {
+          if (!S_ISDIR(st.st_mode)) {
+            if (S_ISLNK(st.st_mode) && !o_.absolute_names)
+              return make_error(errc::path_unsafe, "a symlink is in the way of this directory");
+            if (!S_ISLNK(st.st_mode)) return make_error(errc::extract_failed, "a file is in the way of this directory");
+          }
+        } else if (mkdir(target_.c_str(), 0700) != 0) {
+          return make_error(errc::extract_failed, std::string("cannot create directory: ") + std::strerror(errno));
+        }
+        chmod(target_.c_str(), 0700 | e.mode);  // keep it writable until finish_directories
+        dirs_.emplace_back(target_, e);
+        return archive_nn::ok_status();
+      }
+      case entry_type::symlink: {
+        if (lstat(target_.c_str(), &st) == 0) {
+          if (S_ISDIR(st.st_mode)) return make_error(errc::extract_failed, "a directory is in the way");
+          unlink(target_.c_str());
+        }
+        if (symlink(e.link.c_str(), target_.c_str()) != 0)
+          return make_error(errc::link_failed, std::string("cannot create symlink: ") + std::strerror(errno));
+        set_times(target_, e, false);
+        return archive_nn::ok_status();
+      }
+      case entry_type::hardlink: {
+        if (!o_.absolute_names && !archive_nn::path_is_safe(e.link))
+          return make_error(errc::path_unsafe, "hard link to an unsafe path '" + e.link + "'");
+        const std::string from = root_ + e.link;
+        if (!o_.absolute_names) {
+          status ps = make_parents(root_, e.link, false);
+          if (!ps.ok()) return ps;
+          if (lstat(from.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
+            return make_error(errc::path_unsafe, "hard link to a symlink '" + e.link + "'");
+        }
+        if (lstat(target_.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) unlink(target_.c_str());
+        if (link(from.c_str(), target_.c_str()) != 0)
+          return make_error(errc::link_failed, "cannot link to '" + e.link + "': " + std::strerror(errno));
+        return archive_nn::ok_status();
+      }
+    }
+    return archive_nn::ok_status();
+  }
+
+  const options& o_;
+  display& out_;
+  bool test_;
+  std::string root_, target_, tmp_;
+  int fd_ = -1;
+  status entry_status_ = archive_nn::ok_status();
+  std::vector<std::pair<std::string, entry_header>> dirs_;
+  std::set<std::string> selected_;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+int mode_extract(const options& o, display& out) {
+  const bool test_only = o.what == mode::test;
+  std::FILE* f = o.archive == "-" ? stdin : std::fopen(o.archive.c_str(), "rb");
+  if (!f) {
+    out.error(o.archive, make_error(errc::io_open_failed, std::string("cannot open: ") + std::strerror(errno)));
+    return exit_fatal;
+  }
+  if (!test_only && !o.directory.empty()) {
+    struct stat st;
+    if (stat(o.directory.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      out.error(o.directory, make_error(errc::io_open_failed, "not a directory"));
+      return exit_fatal;
+    }
+  }
+  auto src = archive_nn::make_file_source(f, o.archive == "-" ? "stdin" : o.archive);
+  archive_nn::read_options ro;
+  ro.threads = o.threads;
+  ro.progress = [&](const archive_nn::progress_info& p) { out.progress(p); };
+  auto extra_model = select_model(o);
+  if (!extra_model.ok() && o.model != "default") {
+    out.error("", extra_model.err());
+    return exit_fatal;
+  }
+  archive_nn::model_handle given = extra_model.ok() ? extra_model.value() : nullptr;
+  ro.resolve = [given](const archive_nn::model_hash& h) -> archive_nn::model_handle {
+    return given && archive_nn::hash_of(given) == h ? given : nullptr;
+  };
+  extractor ex(o, out, test_only);
+  archive_nn::read_summary sum;
+  archive_nn::status st = archive_nn::read_archive(*src, ex, ro, &sum);
+  ex.finish_directories();
+  out.progress_done();
+  if (f != stdin) std::fclose(f);
+  int code = ex.failed() ? exit_some_failed : exit_ok;
+  for (const std::string& m : o.members) {
+    bool found = false;
+    for (const std::string& s : ex.selected()) found = found || member_selected({m}, s);
+    if (!found) {
+      out.error(o.archive, make_error(errc::extract_failed, "'" + m + "': not found in archive"));
+      code = std::max(code, int(exit_some_failed));
+    }
+  }
+  if (!st.ok()) {
+    out.error(o.archive, st.err());
+    return exit_fatal;
+  }
+  return code;
+}
+
+}  // namespace nntar

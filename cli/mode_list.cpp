@@ -1,0 +1,113 @@
+// -t: names; -tv: a long listing; --json: one JSON document. Reads only the
+// index of a seekable archive.
+#include <cstdio>
+#include <ctime>
+
+#include "modes.hpp"
+
+namespace nntar {
+namespace {
+
+std::string json_escape(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out;
+}
+
+const char* type_name(archive_nn::entry_type t) {
+  switch (t) {
+    case archive_nn::entry_type::file: return "file";
+    case archive_nn::entry_type::directory: return "directory";
+    case archive_nn::entry_type::symlink: return "symlink";
+    case archive_nn::entry_type::hardlink: return "hardlink";
+  }
+  return "file";
+}
+
+std::string mode_string(const archive_nn::entry_header& h) {
+  std::string s = "-rwxrwxrwx";
+  s[0] = h.type == archive_nn::entry_type::directory ? 'd' : h.type == archive_nn::entry_type::symlink ? 'l'
+         : h.type == archive_nn::entry_type::hardlink ? 'h' : '-';
+  for (int i = 0; i < 9; ++i)
+    if (!(h.mode & (0400 >> i))) s[1 + i] = '-';
+  if (h.mode & 04000) s[3] = (h.mode & 0100) ? 's' : 'S';
+  if (h.mode & 02000) s[6] = (h.mode & 0010) ? 's' : 'S';
+  if (h.mode & 01000) s[9] = (h.mode & 0001) ? 't' : 'T';
+  return s;
+}
+
+const char* transform_name(uint8_t t) {
+  static const char* names[] = {"raw", "pnm", "wav_pcm16", "bmp24"};
+  return t < 4 ? names[t] : "unknown";
+}
+
+}  // namespace
+
+int mode_list(const options& o, display& out) {
+  std::FILE* f = o.archive == "-" ? stdin : std::fopen(o.archive.c_str(), "rb");
+  if (!f) {
+    out.error(o.archive, archive_nn::make_error(archive_nn::errc::io_open_failed, "cannot open"));
+    return exit_fatal;
+  }
+  auto src = archive_nn::make_file_source(f, o.archive);
+  archive_nn::read_options ro;
+  auto entries = archive_nn::list_archive(*src, ro);
+  if (f != stdin) std::fclose(f);
+  if (!entries.ok()) {
+    out.error(o.archive, entries.err());
+    return exit_fatal;
+  }
+  if (o.json) {
+    std::printf("{\"archive\": \"%s\", \"entries\": [", json_escape(o.archive).c_str());
+    bool first = true;
+    for (const auto& e : entries.value()) {
+      const auto& h = e.header;
+      std::printf("%s\n  {\"path\": \"%s\", \"type\": \"%s\", \"mode\": %u, \"mtime\": %lld, \"mtime_nsec\": %u, "
+                  "\"size\": %llu, \"coded_size\": %llu, \"chunks\": %llu, \"transform\": \"%s\"",
+                  first ? "" : ",", json_escape(h.path).c_str(), type_name(h.type), h.mode,
+                  static_cast<long long>(h.mtime_sec), h.mtime_nsec, static_cast<unsigned long long>(h.size),
+                  static_cast<unsigned long long>(e.size_coded), static_cast<unsigned long long>(e.chunk_count),
+                  transform_name(h.transform));
+      if (!h.link.empty()) std::printf(", \"link\": \"%s\"", json_escape(h.link).c_str());
+      std::printf("}");
+      first = false;
+    }
+    std::printf("\n]}\n");
+    return exit_ok;
+  }
+  for (const auto& e : entries.value()) {
+    const auto& h = e.header;
+    if (o.verbosity < 2) {
+      std::printf("%s\n", h.path.c_str());
+      continue;
+    }
+    char when[32] = "?";
+    const time_t t = static_cast<time_t>(h.mtime_sec);
+    struct tm tmv;
+    if (gmtime_r(&t, &tmv)) std::strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tmv);
+    std::string tail = h.path;
+    if (h.type == archive_nn::entry_type::symlink) tail += " -> " + h.link;
+    if (h.type == archive_nn::entry_type::hardlink) tail += " link to " + h.link;
+    std::printf("%s %12llu %12llu %s %s\n", mode_string(h).c_str(), static_cast<unsigned long long>(h.size),
+                static_cast<unsigned long long>(e.size_coded), when, tail.c_str());
+  }
+  return exit_ok;
+}
+
+}  // namespace nntar

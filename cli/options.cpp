@@ -1,0 +1,109 @@
+// The one option table. Origins: tar/bsdtar for the archive verbs, zstd for
+// -q/-v/--threads and progress, nntar's own for models and codecs.
+#include "options.hpp"
+
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <sstream>
+#include <thread>
+
+namespace po = boost::program_options;
+
+namespace nntar {
+
+archive_nn::result<options> parse_options(int argc, const char* const* argv) {
+  options o;
+  po::options_description desc(
+      "Usage: nntar -c|-x|-t|--test [-v] -f ARCHIVE [-C DIR] [FILES...]\n"
+      "       nntar --list-models | nntar model info [MODEL]\n\nOptions");
+  // clang-format off
+  desc.add_options()
+    ("create,c", "create an archive from FILES (tar)")
+    ("extract,x", "extract entries, or only FILES (tar)")
+    ("list,t", "list entries without decoding them (tar)")
+    ("test", "decode everything and verify every checksum; write nothing (zstd -t)")
+    ("file,f", po::value<std::string>(), "archive path, '-' for stdin/stdout (tar)")
+    ("directory,C", po::value<std::string>(), "change to DIR before creating or extracting (tar)")
+    ("verbose,v", "list entries as they are processed; with -t, a long listing (tar)")
+    ("quiet,q", "only errors (zstd)")
+    ("json", "machine-readable listing with -t (nntar)")
+    ("absolute-names,P", "extract: allow absolute paths, '..' and writing through symlinks (bsdtar)")
+    ("threads,j", po::value<unsigned>(), "worker threads (default: all cores) (zstd -T)")
+    ("codec", po::value<std::string>(), "auto|nn|zstd|lzma|zlib|flac|stored (default auto: smallest per chunk)")
+    ("model", po::value<std::string>(), "PATH to an .nnm, 'default' (built-in) or 'none'")
+    ("embed-model", "store the model inside the archive (xz-compressed)")
+    ("reference-model", "reference the model by its hash only (default)")
+    ("level", po::value<int>(), "classical codec level (zstd 1-22, lzma 0-9)")
+    ("nn-windows", po::value<unsigned>(), "nn: windows per chunk, decoded in lock-step (default 16)")
+    ("progress", "show progress even when stderr is not a terminal")
+    ("no-progress", "never show progress")
+    ("list-models", "list built-in models")
+    ("help,h", "this help")
+    ("version,V", "print the version");
+  // clang-format on
+  po::options_description hidden;
+  hidden.add_options()("members", po::value<std::vector<std::string>>(), "");
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description pos;
+  pos.add("members", -1);
+  std::ostringstream help;
+  help << desc;
+  o.help_text = help.str();
+
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const std::exception& e) {
+    return archive_nn::make_error(archive_nn::errc::usage, std::string(e.what()) + " (see nntar --help)");
+  }
+  auto usage = [](const std::string& m) { return archive_nn::make_error(archive_nn::errc::usage, m + " (see nntar --help)"); };
+
+  if (vm.count("members")) o.members = vm["members"].as<std::vector<std::string>>();
+  int modes = 0;
+  if (vm.count("create")) o.what = mode::create, ++modes;
+  if (vm.count("extract")) o.what = mode::extract, ++modes;
+  if (vm.count("list")) o.what = mode::list, ++modes;
+  if (vm.count("test")) o.what = mode::test, ++modes;
+  if (vm.count("list-models")) o.what = mode::list_models, ++modes;
+  if (modes > 1) return usage("choose one of -c, -x, -t, --test, --list-models");
+  if (vm.count("help")) o.what = mode::help;
+  else if (vm.count("version")) o.what = mode::version;
+  else if (modes == 0 && o.members.size() >= 2 && o.members[0] == "model" && o.members[1] == "info") {
+    o.what = mode::model_info;
+    o.members.erase(o.members.begin(), o.members.begin() + 2);
+  } else if (modes == 0) {
+    return usage("no mode given: use -c, -x, -t or --test");
+  }
+  if (vm.count("file")) o.archive = vm["file"].as<std::string>();
+  const bool needs_archive = o.what == mode::create || o.what == mode::extract || o.what == mode::list || o.what == mode::test;
+  if (needs_archive && o.archive.empty()) return usage("no archive given: use -f ARCHIVE (or -f - for a pipe)");
+  if (o.what == mode::create && o.members.empty()) return usage("refusing to create an empty archive: name FILES");
+  if (vm.count("directory")) o.directory = vm["directory"].as<std::string>();
+  if (vm.count("verbose")) o.verbosity = 2;
+  if (vm.count("quiet")) o.verbosity = 0;
+  o.json = vm.count("json") > 0;
+  o.absolute_names = vm.count("absolute-names") > 0;
+  o.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (vm.count("threads")) {
+    o.threads = vm["threads"].as<unsigned>();
+    if (o.threads < 1 || o.threads > 256) return usage("--threads must be in [1, 256]");
+  }
+  if (vm.count("codec") && !archive_nn::parse_codec_choice(vm["codec"].as<std::string>(), o.codec))
+    return usage("unknown codec '" + vm["codec"].as<std::string>() + "'");
+  if (vm.count("model")) o.model = vm["model"].as<std::string>();
+  if (vm.count("embed-model") && vm.count("reference-model")) return usage("--embed-model and --reference-model conflict");
+  o.embed_model = vm.count("embed-model") > 0;
+  if (vm.count("level")) o.level = vm["level"].as<int>();
+  if (o.level < 0 || o.level > 22) return usage("--level must be in [0, 22]");
+  if (vm.count("nn-windows")) o.nn_windows = vm["nn-windows"].as<unsigned>();
+  if (o.nn_windows < 1 || o.nn_windows > 4096) return usage("--nn-windows must be in [1, 4096]");
+  o.progress = isatty(STDERR_FILENO) && o.verbosity > 0;
+  if (vm.count("progress")) o.progress = true;
+  if (vm.count("no-progress")) o.progress = false;
+  return o;
+}
+
+}  // namespace nntar

@@ -1,0 +1,34 @@
+// nntar's command line: one option table (options.cpp), parsed into this struct.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "archive_nn/archive_nn.hpp"
+
+namespace nntar {
+
+enum class mode { none, create, extract, list, test, list_models, model_info, help, version };
+
+struct options {
+  mode what = mode::none;
+  std::string archive;      // -f; "-" is stdin/stdout
+  std::string directory;    // -C
+  std::vector<std::string> members;
+  int verbosity = 1;        // -q 0, default 1, -v 2
+  bool json = false;
+  bool absolute_names = false;  // -P
+  bool progress = false;
+  unsigned threads = 1;
+  archive_nn::codec_choice codec = archive_nn::codec_choice::automatic;
+  std::string model = "default";  // PATH | default | none
+  bool embed_model = false;
+  int level = 0;
+  unsigned nn_windows = 16;
+  std::string help_text;
+};
+
+// Returns an error (errc::usage) with a message for bad command lines.
+archive_nn::result<options> parse_options(int argc, const char* const* argv);
+
+}  // namespace nntar

@@ -1,0 +1,146 @@
+// nntar's codec library: create and read .nna archives whose chunks are coded
+// by a byte-level transformer + range coder, or by classical codecs.
+// Everything here is in namespace archive_nn::v1; formats are in spec/.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "archive_nn/errors.hpp"
+#include "archive_nn/format.hpp"
+
+#define ARCHIVE_NN_VERSION_MAJOR 0
+#define ARCHIVE_NN_VERSION_MINOR 1
+#define ARCHIVE_NN_VERSION_PATCH 0
+
+#if defined(__GNUC__)
+#define ARCHIVE_NN_API __attribute__((visibility("default")))
+#else
+#define ARCHIVE_NN_API
+#endif
+
+namespace archive_nn {
+inline namespace v1 {
+
+namespace nn {
+class model;
+}
+
+ARCHIVE_NN_API unsigned version_number();  // major*10000 + minor*100 + patch
+ARCHIVE_NN_API const char* version_string();
+
+// A loaded, validated model (.nnm).
+using model_handle = std::shared_ptr<const nn::model>;
+
+struct model_info {
+  std::string hash_hex;  // 32 hex digits: XXH3-128 of the .nnm bytes
+  std::string name;
+  uint32_t d_model = 0, n_layer = 0, n_head = 0, d_ff = 0, context_length = 0;
+  std::string norm_placement;
+  uint64_t parameters = 0;
+  uint64_t file_size = 0;
+  std::vector<std::pair<std::string, std::string>> metadata;  // general.*, train.*
+};
+
+ARCHIVE_NN_API result<model_handle> load_model_file(const std::string& path);
+ARCHIVE_NN_API result<model_handle> load_model_bytes(const uint8_t* data, size_t size);
+ARCHIVE_NN_API model_info describe_model(const model_handle& m);
+ARCHIVE_NN_API model_hash hash_of(const model_handle& m);
+// Models built into this library (the default model first); may be empty.
+ARCHIVE_NN_API const std::vector<model_handle>& builtin_models();
+ARCHIVE_NN_API model_handle default_model();
+
+enum class codec_choice { automatic, nn, zstd, lzma, zlib, flac, stored };
+ARCHIVE_NN_API bool parse_codec_choice(const std::string& name, codec_choice& out);
+
+struct progress_info {
+  uint64_t bytes_in = 0;   // original bytes processed
+  uint64_t bytes_out = 0;  // archive bytes produced or read
+  uint64_t bytes_total = 0;  // expected original bytes, 0 if unknown
+};
+using progress_fn = std::function<void(const progress_info&)>;
+
+struct create_options {
+  codec_choice codec = codec_choice::automatic;
+  unsigned threads = 1;
+  model_handle model;           // none: no nn chunks
+  bool embed_model = false;     // embed (xz-compressed) instead of reference by hash
+  int level = 0;                // classical codec level, 0 = default
+  uint64_t chunk_size = uint64_t(1) << 20;  // classical chunks
+  uint32_t nn_windows_per_chunk = 16;       // nn chunks: windows coded in lock-step
+  uint64_t total_hint = 0;      // for progress
+  progress_fn progress;
+};
+
+struct codec_stats {
+  uint64_t chunks = 0, bytes_original = 0, bytes_coded = 0;
+};
+
+class ARCHIVE_NN_API archive_creator {
+ public:
+  archive_creator(byte_sink& sink, create_options options);
+  ~archive_creator();
+  status begin();
+  // Directories, symlinks and hard links (no content).
+  status add_entry(const entry_header& meta);
+  // A regular file of exactly meta.size bytes read from content. Returns an
+  // entry-severity error (and still writes a well-formed entry, zero-padded)
+  // when the file changed size while being read.
+  status add_file(entry_header meta, byte_source& content);
+  status finish();
+  // Per codec id (index = Codec_Id).
+  const std::vector<codec_stats>& stats() const;
+  uint64_t bytes_written() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> p_;
+};
+
+// Finds a model referenced by hash; the default looks in builtin_models().
+using model_resolver = std::function<model_handle(const model_hash&)>;
+
+struct read_options {
+  unsigned threads = 1;
+  reader_limits limits;
+  model_resolver resolve;  // in addition to built-in models
+  progress_fn progress;
+  bool use_index = true;   // seekable archives: per-entry recovery through the index
+};
+
+// What the caller does with each entry while reading.
+class entry_visitor {
+ public:
+  virtual ~entry_visitor() = default;
+  // Called while reading records: false skips the entry (its chunks are not
+  // decoded and the visitor sees nothing of it).
+  virtual bool wants(const entry_header& e) { return true; }
+  // Called in archive order when the entry's content is about to be
+  // delivered; false discards the content (end_entry still follows).
+  virtual bool begin_entry(const entry_header& e) = 0;
+  // Decoded content of the current file entry, in order.
+  virtual status write(const uint8_t* data, size_t size) = 0;
+  // Called once per wanted entry; st is the entry's outcome (checksums verified).
+  virtual void end_entry(const entry_header& e, const status& st) = 0;
+};
+
+struct read_summary {
+  uint64_t entries = 0;
+  uint64_t entries_failed = 0;
+  bool archive_error = false;  // reading stopped early
+};
+
+// Reads every entry in archive order, decoding chunks in parallel. Entry
+// errors go to end_entry; the returned status is an archive-level error.
+ARCHIVE_NN_API status read_archive(byte_source& source, entry_visitor& visitor, const read_options& options,
+                                   read_summary* summary = nullptr);
+
+// Lists entries: from the index when the source is seekable (no payload is
+// read), otherwise by scanning records without decoding them.
+ARCHIVE_NN_API result<std::vector<index_entry>> list_archive(byte_source& source, const read_options& options);
+
+}  // namespace v1
+}  // namespace archive_nn

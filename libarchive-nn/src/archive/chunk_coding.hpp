@@ -1,0 +1,34 @@
+// Encoding one chunk with the best of its candidate codecs, and decoding one
+// chunk; shared by archive creation, reading and the fuzzers.
+#pragma once
+
+#include <vector>
+
+#include "archive_nn/archive_nn.hpp"
+#include "methods/method.hpp"
+#include "transform/transform.hpp"
+
+namespace archive_nn {
+inline namespace v1 {
+
+struct chunk_plan {
+  std::vector<methods::codec_id> candidates;  // tried in order; stored is the fallback
+  uint8_t model_id = 0;
+  const nn::model* model = nullptr;
+  uint64_t nn_window = 0;
+  uint16_t channels = 0;  // flac
+  int level = 0;
+};
+
+struct coded_chunk {
+  chunk_header header;
+  std::vector<uint8_t> payload;
+};
+
+// Never fails on data: a codec error makes that codec lose, stored always works.
+result<coded_chunk> encode_chunk(const uint8_t* data, size_t size, const chunk_plan& plan);
+// Decodes and verifies the content checksum.
+status decode_chunk(const chunk_header& h, const uint8_t* payload, const nn::model* model, uint8_t* out);
+
+}  // namespace v1
+}  // namespace archive_nn

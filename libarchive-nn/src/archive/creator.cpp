@@ -1,0 +1,290 @@
+// archive_creator: classifies each file, cuts it into chunks, codes chunks on
+// a thread pool and writes records strictly in submission order, so the
+// archive bytes never depend on the thread count.
+#include <lzma.h>
+#include <xxhash.h>
+
+#include <deque>
+#include <variant>
+
+#include "archive/chunk_coding.hpp"
+#include "common/thread_pool.hpp"
+#include "model/model.hpp"
+
+namespace archive_nn {
+inline namespace v1 {
+namespace {
+
+constexpr uint64_t whole_file_max = uint64_t(64) << 20;  // read whole (enables bmp24)
+constexpr size_t prefix_size = size_t(1) << 20;
+
+struct begin_item {
+  entry_header header;
+};
+struct chunk_item {
+  std::future<result<coded_chunk>> coded;
+  uint64_t size = 0;
+};
+struct end_item {
+  uint64_t checksum = 0;
+};
+using item = std::variant<begin_item, chunk_item, end_item>;
+
+result<std::vector<uint8_t>> xz_compress(const std::vector<uint8_t>& in) {
+  std::vector<uint8_t> out(lzma_stream_buffer_bound(in.size()));
+  size_t pos = 0;
+  const lzma_ret r = lzma_easy_buffer_encode(9 | LZMA_PRESET_EXTREME, LZMA_CHECK_CRC32, nullptr, in.data(), in.size(),
+                                             out.data(), &pos, out.size());
+  ANN_RETURN_ERROR_IF(r != LZMA_OK, codec_failed, "xz: cannot compress the model");
+  out.resize(pos);
+  return out;
+}
+
+result<size_t> read_full(byte_source& src, uint8_t* data, size_t size) {
+  size_t got = 0;
+  while (got < size) {
+    ANN_TRY_ASSIGN(size_t n, src.read(data + got, size - got));
+    if (n == 0) break;
+    got += n;
+  }
+  return got;
+}
+
+}  // namespace
+
+struct archive_creator::impl {
+  impl(byte_sink& s, create_options o)
+      : sink(s), writer(s), opt(std::move(o)), pool(opt.threads ? opt.threads : 1), stats(256) {}
+
+  byte_sink& sink;
+  archive_writer writer;
+  create_options opt;
+  thread_pool pool;
+  std::deque<item> queue;
+  size_t chunks_in_flight = 0;
+  std::vector<codec_stats> stats;
+  progress_info progress;
+
+  std::vector<methods::codec_id> candidates(transform::modality what, bool payload, uint16_t channels) const {
+    using methods::codec_id;
+    switch (opt.codec) {
+      case codec_choice::stored: return {};
+      case codec_choice::zstd: return {codec_id::zstd};
+      case codec_choice::lzma: return {codec_id::lzma};
+      case codec_choice::zlib: return {codec_id::zlib};
+      case codec_choice::flac: return payload && channels ? std::vector<codec_id>{codec_id::flac} : std::vector<codec_id>{codec_id::zstd};
+      case codec_choice::nn: return payload && opt.model ? std::vector<codec_id>{codec_id::nn} : std::vector<codec_id>{codec_id::zstd};
+      case codec_choice::automatic: break;
+    }
+    std::vector<codec_id> c;
+    if (payload && opt.model) c.push_back(codec_id::nn);
+    if (payload && what == transform::modality::audio && channels) c.push_back(codec_id::flac);
+    c.push_back(codec_id::lzma);
+    c.push_back(codec_id::zstd);
+    return c;
+  }
+
+  uint64_t nn_chunk_size() const {
+    return uint64_t(opt.model->hp().context_length) * (opt.nn_windows_per_chunk ? opt.nn_windows_per_chunk : 1);
+  }
+
+  // Writes finished items from the front; with `all`, waits for everything.
+  status drain(bool all) {
+    while (!queue.empty()) {
+      item& front = queue.front();
+      if (auto* c = std::get_if<chunk_item>(&front)) {
+        const bool must_wait = all || chunks_in_flight > 2 * pool.size() + 2;
+        if (!must_wait && c->coded.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return ok_status();
+        result<coded_chunk> r = c->coded.get();
+        --chunks_in_flight;
+        if (!r.ok()) return std::move(r).err();
+        const coded_chunk& cc = r.value();
+        ANN_TRY(writer.add_chunk(cc.header, cc.payload.data()));
+        codec_stats& s = stats[cc.header.codec_id];
+        s.chunks++;
+        s.bytes_original += cc.header.size_original;
+        s.bytes_coded += cc.header.size_coded;
+        progress.bytes_in += cc.header.size_original;
+        progress.bytes_out = writer.bytes_written();
+        if (opt.progress) opt.progress(progress);
+      } else if (auto* b = std::get_if<begin_item>(&front)) {
+        ANN_TRY(writer.begin_entry(b->header));
+      } else {
+        ANN_TRY(writer.end_entry(std::get<end_item>(front).checksum));
+      }
+      queue.pop_front();
+    }
+    return ok_status();
+  }
+
+  status submit_chunk(std::vector<uint8_t> data, chunk_plan plan) {
+    chunk_item ci;
+    ci.size = data.size();
+    ci.coded = pool.submit([data = std::move(data), plan = std::move(plan)] {
+      return encode_chunk(data.data(), data.size(), plan);
+    });
+    queue.emplace_back(std::move(ci));
+    ++chunks_in_flight;
+    return drain(false);
+  }
+
+  chunk_plan plan_for(transform::modality what, bool payload, uint16_t channels) const {
+    chunk_plan p;
+    p.candidates = candidates(what, payload, channels);
+    p.level = opt.level;
+    p.channels = channels;
+    if (opt.model) {
+      p.model = opt.model.get();
+      p.model_id = 1;
+      p.nn_window = opt.model->hp().context_length;
+    }
+    return p;
+  }
+
+  // Cuts [0, size) of a segment into chunks; `pull` fills a buffer.
+  template <class Pull>
+  status add_segment(uint64_t size, const chunk_plan& plan, uint64_t chunk_size, Pull&& pull) {
+    while (size > 0) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(size, chunk_size));
+      std::vector<uint8_t> data(n);
+      ANN_TRY(pull(data.data(), n));
+      ANN_TRY(submit_chunk(std::move(data), plan));
+      size -= n;
+    }
+    return ok_status();
+  }
+};
+
+archive_creator::archive_creator(byte_sink& sink, create_options options)
+    : p_(std::make_unique<impl>(sink, std::move(options))) {}
+archive_creator::~archive_creator() = default;
+
+const std::vector<codec_stats>& archive_creator::stats() const { return p_->stats; }
+uint64_t archive_creator::bytes_written() const { return p_->writer.bytes_written(); }
+
+status archive_creator::begin() {
+  ANN_TRY(p_->writer.begin());
+  p_->progress.bytes_total = p_->opt.total_hint;
+  if (p_->opt.model && p_->opt.codec != codec_choice::stored) {
+    model_record m;
+    m.model_id = 1;
+    m.hash = p_->opt.model->hash();
+    if (p_->opt.embed_model) {
+      const std::vector<uint8_t>& bytes = p_->opt.model->file_bytes();
+      ANN_TRY_ASSIGN(std::vector<uint8_t> xz, xz_compress(bytes));
+      m.model_size = bytes.size();
+      if (xz.size() < bytes.size()) {
+        m.storage = model_storage::embedded_xz;
+        m.payload = std::move(xz);
+      } else {
+        m.storage = model_storage::embedded;
+        m.payload = bytes;
+      }
+    }
+    ANN_TRY(p_->writer.add_model(m));
+  } else {
+    p_->opt.model.reset();
+  }
+  return ok_status();
+}
+
+status archive_creator::add_entry(const entry_header& meta) {
+  ANN_RETURN_ERROR_IF(meta.type == entry_type::file, internal, "add_entry is for entries without content");
+  p_->queue.emplace_back(begin_item{meta});
+  return p_->drain(false);
+}
+
+status archive_creator::add_file(entry_header meta, byte_source& content) {
+  impl& p = *p_;
+  meta.type = entry_type::file;
+  const uint64_t total = meta.size;
+  // Classify from the whole file (small) or its first MiB (large).
+  std::vector<uint8_t> whole;
+  const bool in_memory = total <= whole_file_max;
+  whole.resize(static_cast<size_t>(in_memory ? total : prefix_size));
+  ANN_TRY_ASSIGN(size_t got, read_full(content, whole.data(), whole.size()));
+  bool changed = got < whole.size();
+  whole.resize(got);
+  if (in_memory) {
+    // Detect growth: one more byte than declared.
+    uint8_t extra;
+    ANN_TRY_ASSIGN(size_t more, read_full(content, &extra, 1));
+    changed = changed || more != 0;
+    whole.resize(static_cast<size_t>(total), 0);  // shrunk: zero-padded, reported below
+  }
+  const transform::layout lay = transform::analyze(whole.data(), whole.size(), total);
+  meta.transform = static_cast<uint8_t>(lay.k);
+  meta.transform_header_size = lay.k == transform::kind::raw ? 0 : lay.header_size;
+  meta.transform_payload_size = lay.k == transform::kind::raw ? 0 : lay.payload_size;
+
+  XXH64_state_t* hs = XXH64_createState();
+  XXH64_reset(hs, 0);
+  p.queue.emplace_back(begin_item{meta});
+
+  const uint64_t sizes[3] = {lay.header_size, lay.payload_size, lay.trailer_size};
+  status result_status = ok_status();
+  if (in_memory) {
+    XXH64_update(hs, whole.data(), whole.size());
+    std::vector<uint8_t> stream = lay.k == transform::kind::bmp24 ? transform::forward(lay, whole.data(), whole.size())
+                                                                   : std::move(whole);
+    size_t at = 0;
+    for (int seg = 0; seg < 3 && result_status.ok(); ++seg) {
+      const bool payload = seg == 1;
+      const chunk_plan plan = p.plan_for(lay.what, payload, lay.channels);
+      const bool nn = payload && p.opt.model && !plan.candidates.empty() && plan.candidates[0] == methods::codec_id::nn;
+      const uint64_t chunk = nn ? p.nn_chunk_size() : p.opt.chunk_size;
+      result_status = p.add_segment(sizes[seg], plan, chunk, [&](uint8_t* dst, size_t n) -> status {
+        std::copy(stream.begin() + static_cast<std::ptrdiff_t>(at), stream.begin() + static_cast<std::ptrdiff_t>(at + n), dst);
+        at += n;
+        return ok_status();
+      });
+    }
+  } else {
+    // Stream: the prefix already read, then the rest of the source.
+    size_t prefix_at = 0;
+    uint64_t short_by = 0;
+    auto pull = [&](uint8_t* dst, size_t n) -> status {
+      size_t from_prefix = std::min(n, whole.size() - prefix_at);
+      std::copy(whole.begin() + static_cast<std::ptrdiff_t>(prefix_at),
+                whole.begin() + static_cast<std::ptrdiff_t>(prefix_at + from_prefix), dst);
+      prefix_at += from_prefix;
+      size_t filled = from_prefix;
+      if (filled < n) {
+        ANN_TRY_ASSIGN(size_t r, read_full(content, dst + filled, n - filled));
+        if (r < n - filled) {
+          std::fill(dst + filled + r, dst + n, 0);
+          short_by += n - filled - r;
+        }
+      }
+      XXH64_update(hs, dst, n);
+      return ok_status();
+    };
+    for (int seg = 0; seg < 3 && result_status.ok(); ++seg) {
+      const bool payload = seg == 1;
+      const chunk_plan plan = p.plan_for(lay.what, payload, lay.channels);
+      const bool nn = payload && p.opt.model && !plan.candidates.empty() && plan.candidates[0] == methods::codec_id::nn;
+      result_status = p.add_segment(sizes[seg], plan, nn ? p.nn_chunk_size() : p.opt.chunk_size, pull);
+    }
+    if (result_status.ok()) {
+      uint8_t extra;
+      ANN_TRY_ASSIGN(size_t more, read_full(content, &extra, 1));
+      changed = short_by != 0 || more != 0;
+    }
+  }
+  const uint64_t checksum = XXH64_digest(hs);
+  XXH64_freeState(hs);
+  if (!result_status.ok()) return result_status;
+  p.queue.emplace_back(end_item{checksum});
+  ANN_TRY(p.drain(false));
+  ANN_RETURN_ERROR_IF(changed, source_changed, meta.path + ": file changed size while being read (archived " +
+                                                   std::to_string(total) + " bytes, zero-padded)");
+  return ok_status();
+}
+
+status archive_creator::finish() {
+  ANN_TRY(p_->drain(true));
+  return p_->writer.finish();
+}
+
+}  // namespace v1
+}  // namespace archive_nn

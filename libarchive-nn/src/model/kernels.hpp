@@ -1,0 +1,33 @@
+// The engine's kernels. kernels_ref.cpp defines each operation (spec/nn_forward.md);
+// every SIMD table must return bit-identical results (tests/unit/test_kernels_exact.cpp).
+#pragma once
+
+#include <cstddef>
+
+namespace archive_nn {
+inline namespace v1 {
+namespace nn {
+
+struct kernel_table {
+  const char* name;
+  // y[r*out + o] = dot(x[r*in + :], wt[: * out + o], in): one fma chain per output,
+  // i increasing. wt is the transposed weight, [in][out].
+  void (*linear)(const float* x, size_t rows, size_t in, const float* wt, size_t out, float* y);
+  // s[j] = dot(q[0..dh), kt[c*stride + j] over c, dh) * scale, for j < n.
+  void (*attn_scores)(const float* q, const float* kt, size_t dh, size_t stride, size_t n, float scale, float* s);
+  // e[j] = exp_nn(s[j] - m), for j < n.
+  void (*exp_shift)(const float* s, size_t n, float m, float* e);
+  // o[c] = fma chain over j < n of p[j] * v[j*vstride + c], for c < dh.
+  void (*attn_mix)(const float* p, const float* v, size_t vstride, size_t n, size_t dh, float* o);
+};
+
+const kernel_table& kernels_ref();
+// The fastest table this CPU supports (AVX2+FMA when present), unless the
+// engine was built scalar-only or ANN_KERNELS=ref is set.
+const kernel_table& kernels_best();
+// nullptr when not compiled in or not supported by this CPU.
+const kernel_table* kernels_avx2();
+
+}  // namespace nn
+}  // namespace v1
+}  // namespace archive_nn

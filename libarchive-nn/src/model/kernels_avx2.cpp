@@ -1,0 +1,189 @@
+// AVX2+FMA kernels. Each vector lane runs exactly the operation sequence of
+// the matching kernels_ref.cpp loop (vectorised across outputs, never inside a
+// reduction), so results are bit-identical. Compiled with -mavx2 -mfma.
+#include "model/kernels.hpp"
+
+#if defined(ANN_HAVE_AVX2_KERNELS)
+#include <immintrin.h>
+
+#include "model/nn_math.hpp"
+
+namespace archive_nn {
+inline namespace v1 {
+namespace nn {
+namespace {
+
+// One output column o for rows [r0, r1): the scalar definition.
+void linear_column_scalar(const float* x, size_t r0, size_t r1, size_t in, const float* wt, size_t out, size_t o,
+                          float* y) {
+  for (size_t r = r0; r < r1; ++r) {
+    float acc = 0.0f;
+    for (size_t i = 0; i < in; ++i) acc = fma_nn(x[r * in + i], wt[i * out + o], acc);
+    y[r * out + o] = acc;
+  }
+}
+
+// Rows [r0, r0+4) x columns [o, o+24): 12 independent fma chains.
+inline void tile_4x24(const float* x, size_t r0, size_t in, const float* wt, size_t out, size_t o, float* y) {
+  __m256 a00 = _mm256_setzero_ps(), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
+  __m256 a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
+  const float* x0 = x + r0 * in;
+  const float* x1 = x0 + in;
+  const float* x2 = x1 + in;
+  const float* x3 = x2 + in;
+  for (size_t i = 0; i < in; ++i) {
+    const float* w = wt + i * out + o;
+    const __m256 w0 = _mm256_loadu_ps(w), w1 = _mm256_loadu_ps(w + 8), w2 = _mm256_loadu_ps(w + 16);
+    __m256 b = _mm256_broadcast_ss(x0 + i);
+    a00 = _mm256_fmadd_ps(b, w0, a00);
+    a01 = _mm256_fmadd_ps(b, w1, a01);
+    a02 = _mm256_fmadd_ps(b, w2, a02);
+    b = _mm256_broadcast_ss(x1 + i);
+    a10 = _mm256_fmadd_ps(b, w0, a10);
+    a11 = _mm256_fmadd_ps(b, w1, a11);
+    a12 = _mm256_fmadd_ps(b, w2, a12);
+    b = _mm256_broadcast_ss(x2 + i);
+    a20 = _mm256_fmadd_ps(b, w0, a20);
+    a21 = _mm256_fmadd_ps(b, w1, a21);
+    a22 = _mm256_fmadd_ps(b, w2, a22);
+    b = _mm256_broadcast_ss(x3 + i);
+    a30 = _mm256_fmadd_ps(b, w0, a30);
+    a31 = _mm256_fmadd_ps(b, w1, a31);
+    a32 = _mm256_fmadd_ps(b, w2, a32);
+  }
+  float* y0 = y + r0 * out + o;
+  _mm256_storeu_ps(y0, a00);
+  _mm256_storeu_ps(y0 + 8, a01);
+  _mm256_storeu_ps(y0 + 16, a02);
+  _mm256_storeu_ps(y0 + out, a10);
+  _mm256_storeu_ps(y0 + out + 8, a11);
+  _mm256_storeu_ps(y0 + out + 16, a12);
+  _mm256_storeu_ps(y0 + 2 * out, a20);
+  _mm256_storeu_ps(y0 + 2 * out + 8, a21);
+  _mm256_storeu_ps(y0 + 2 * out + 16, a22);
+  _mm256_storeu_ps(y0 + 3 * out, a30);
+  _mm256_storeu_ps(y0 + 3 * out + 8, a31);
+  _mm256_storeu_ps(y0 + 3 * out + 16, a32);
+}
+
+// One row x columns [o, o+8).
+inline void tile_1x8(const float* x, size_t r, size_t in, const float* wt, size_t out, size_t o, float* y) {
+  __m256 acc = _mm256_setzero_ps();
+  const float* xr = x + r * in;
+  for (size_t i = 0; i < in; ++i) acc = _mm256_fmadd_ps(_mm256_broadcast_ss(xr + i), _mm256_loadu_ps(wt + i * out + o), acc);
+  _mm256_storeu_ps(y + r * out + o, acc);
+}
+
+void linear_avx2(const float* x, size_t rows, size_t in, const float* wt, size_t out, float* y) {
+  const size_t out24 = out - out % 24;
+  const size_t rows4 = rows - rows % 4;
+  for (size_t o = 0; o < out24; o += 24) {
+    for (size_t r = 0; r < rows4; r += 4) tile_4x24(x, r, in, wt, out, o, y);
+    for (size_t r = rows4; r < rows; ++r)
+      for (size_t k = 0; k < 24; k += 8) tile_1x8(x, r, in, wt, out, o + k, y);
+  }
+  size_t o = out24;
+  for (; o + 8 <= out; o += 8)
+    for (size_t r = 0; r < rows; ++r) tile_1x8(x, r, in, wt, out, o, y);
+  for (; o < out; ++o) linear_column_scalar(x, 0, rows, in, wt, out, o, y);
+}
+
+void attn_scores_avx2(const float* q, const float* kt, size_t dh, size_t stride, size_t n, float scale, float* s) {
+  const __m256 vscale = _mm256_set1_ps(scale);
+  size_t j = 0;
+  for (; j + 16 <= n; j += 16) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0;
+    for (size_t c = 0; c < dh; ++c) {
+      const __m256 qc = _mm256_broadcast_ss(q + c);
+      a0 = _mm256_fmadd_ps(qc, _mm256_loadu_ps(kt + c * stride + j), a0);
+      a1 = _mm256_fmadd_ps(qc, _mm256_loadu_ps(kt + c * stride + j + 8), a1);
+    }
+    _mm256_storeu_ps(s + j, _mm256_mul_ps(a0, vscale));
+    _mm256_storeu_ps(s + j + 8, _mm256_mul_ps(a1, vscale));
+  }
+  for (; j + 8 <= n; j += 8) {
+    __m256 a0 = _mm256_setzero_ps();
+    for (size_t c = 0; c < dh; ++c) a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(q + c), _mm256_loadu_ps(kt + c * stride + j), a0);
+    _mm256_storeu_ps(s + j, _mm256_mul_ps(a0, vscale));
+  }
+  for (; j < n; ++j) {
+    float acc = 0.0f;
+    for (size_t c = 0; c < dh; ++c) acc = fma_nn(q[c], kt[c * stride + j], acc);
+    s[j] = acc * scale;
+  }
+}
+
+// Lane-wise exp_nn: the same operations as nn_math.hpp, in the same order.
+inline __m256 exp_avx2(__m256 x) {
+  const __m256 keep = _mm256_cmp_ps(x, _mm256_set1_ps(exp_lo), _CMP_GE_OQ);  // false for NaN
+  x = _mm256_min_ps(x, _mm256_set1_ps(exp_hi));
+  const __m256 t = _mm256_mul_ps(x, _mm256_set1_ps(log2e));
+  const __m256 magic = _mm256_set1_ps(round_magic);
+  const __m256 n = _mm256_sub_ps(_mm256_add_ps(t, magic), magic);
+  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(ln2_hi), x);
+  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(ln2_lo), r);
+  __m256 p = _mm256_set1_ps(exp_c6);
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(exp_c5));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(exp_c4));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(exp_c3));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(exp_c2));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(exp_c1));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(exp_c0));
+  const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+  return _mm256_and_ps(_mm256_mul_ps(p, _mm256_castsi256_ps(e)), keep);
+}
+
+void exp_shift_avx2(const float* s, size_t n, float m, float* e) {
+  const __m256 vm = _mm256_set1_ps(m);
+  size_t j = 0;
+  for (; j + 8 <= n; j += 8) _mm256_storeu_ps(e + j, exp_avx2(_mm256_sub_ps(_mm256_loadu_ps(s + j), vm)));
+  for (; j < n; ++j) e[j] = exp_nn(s[j] - m);
+}
+
+void attn_mix_avx2(const float* p, const float* v, size_t vstride, size_t n, size_t dh, float* o) {
+  size_t c = 0;
+  for (; c + 16 <= dh; c += 16) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0;
+    for (size_t j = 0; j < n; ++j) {
+      const __m256 pj = _mm256_broadcast_ss(p + j);
+      a0 = _mm256_fmadd_ps(pj, _mm256_loadu_ps(v + j * vstride + c), a0);
+      a1 = _mm256_fmadd_ps(pj, _mm256_loadu_ps(v + j * vstride + c + 8), a1);
+    }
+    _mm256_storeu_ps(o + c, a0);
+    _mm256_storeu_ps(o + c + 8, a1);
+  }
+  for (; c + 8 <= dh; c += 8) {
+    __m256 a0 = _mm256_setzero_ps();
+    for (size_t j = 0; j < n; ++j) a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(p + j), _mm256_loadu_ps(v + j * vstride + c), a0);
+    _mm256_storeu_ps(o + c, a0);
+  }
+  for (; c < dh; ++c) {
+    float acc = 0.0f;
+    for (size_t j = 0; j < n; ++j) acc = fma_nn(p[j], v[j * vstride + c], acc);
+    o[c] = acc;
+  }
+}
+
+}  // namespace
+
+const kernel_table* kernels_avx2() {
+  static const kernel_table table = {"avx2", linear_avx2, attn_scores_avx2, exp_shift_avx2, attn_mix_avx2};
+  static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return supported ? &table : nullptr;
+}
+
+}  // namespace nn
+}  // namespace v1
+}  // namespace archive_nn
+
+#else
+
+namespace archive_nn {
+inline namespace v1 {
+namespace nn {
+const kernel_table* kernels_avx2() { return nullptr; }
+}  // namespace nn
+}  // namespace v1
+}  // namespace archive_nn
+
+#endif

@@ -1,0 +1,61 @@
+// Scalar reference kernels: the definition every other table must equal.
+#include <cstdlib>
+#include <cstring>
+
+#include "model/kernels.hpp"
+#include "model/nn_math.hpp"
+
+namespace archive_nn {
+inline namespace v1 {
+namespace nn {
+namespace {
+
+void linear_ref(const float* x, size_t rows, size_t in, const float* wt, size_t out, float* y) {
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t o = 0; o < out; ++o) {
+      float acc = 0.0f;
+      for (size_t i = 0; i < in; ++i) acc = fma_nn(x[r * in + i], wt[i * out + o], acc);
+      y[r * out + o] = acc;
+    }
+}
+
+void attn_scores_ref(const float* q, const float* kt, size_t dh, size_t stride, size_t n, float scale, float* s) {
+  for (size_t j = 0; j < n; ++j) {
+    float acc = 0.0f;
+    for (size_t c = 0; c < dh; ++c) acc = fma_nn(q[c], kt[c * stride + j], acc);
+    s[j] = acc * scale;
+  }
+}
+
+void exp_shift_ref(const float* s, size_t n, float m, float* e) {
+  for (size_t j = 0; j < n; ++j) e[j] = exp_nn(s[j] - m);
+}
+
+void attn_mix_ref(const float* p, const float* v, size_t vstride, size_t n, size_t dh, float* o) {
+  for (size_t c = 0; c < dh; ++c) {
+    float acc = 0.0f;
+    for (size_t j = 0; j < n; ++j) acc = fma_nn(p[j], v[j * vstride + c], acc);
+    o[c] = acc;
+  }
+}
+
+}  // namespace
+
+const kernel_table& kernels_ref() {
+  static const kernel_table table = {"ref", linear_ref, attn_scores_ref, exp_shift_ref, attn_mix_ref};
+  return table;
+}
+
+const kernel_table& kernels_best() {
+  static const kernel_table* best = [] {
+    const char* env = std::getenv("ANN_KERNELS");
+    if (env && std::strcmp(env, "ref") == 0) return &kernels_ref();
+    const kernel_table* avx2 = kernels_avx2();
+    return avx2 ? avx2 : &kernels_ref();
+  }();
+  return *best;
+}
+
+}  // namespace nn
+}  // namespace v1
+}  // namespace archive_nn

@@ -1,0 +1,151 @@
+#include "model/transformer.hpp"
+
+#include <cmath>
+
+#include "model/nn_math.hpp"
+
+namespace archive_nn {
+inline namespace v1 {
+namespace nn {
+
+kv_cache::kv_cache(const model& m, size_t slots, size_t capacity)
+    : slots_(slots),
+      layers_(m.hp().n_layer),
+      ctx_(capacity),
+      per_layer_(size_t(m.hp().d_model) * capacity),
+      kt_(slots * layers_ * per_layer_),
+      v_(slots * layers_ * per_layer_) {}
+
+uint64_t kv_cache::bytes_for(const model& m, size_t slots, size_t capacity) {
+  return uint64_t(slots) * m.hp().n_layer * 2 * uint64_t(m.hp().d_model) * capacity * sizeof(float);
+}
+
+forward_pass::forward_pass(const model& m, const kernel_table& k, size_t max_rows)
+    : m_(m),
+      k_(k),
+      max_rows_(max_rows),
+      d_(m.hp().d_model),
+      ff_(m.hp().d_ff),
+      heads_(m.hp().n_head),
+      dh_(m.hp().d_head()),
+      ctx_(m.hp().context_length) {
+  scale_ = 1.0f / std::sqrt(static_cast<float>(dh_));
+  x_.resize(max_rows * d_);
+  a_.resize(max_rows * d_);
+  q_.resize(max_rows * d_);
+  kv_.resize(max_rows * d_);
+  o_.resize(max_rows * d_);
+  t_.resize(max_rows * d_);
+  h_.resize(max_rows * d_);
+  g_.resize(max_rows * ff_);
+  u_.resize(max_rows * ff_);
+  logits_.resize(max_rows * archive_nn::model::vocab_size);
+  scores_.resize(ctx_);
+  e_.resize(ctx_);
+}
+
+// spec/nn_forward.md §3.
+void forward_pass::rmsnorm_rows(const float* x, const std::vector<float>& g, size_t rows, float* y) const {
+  const float eps = m_.hp().norm_eps;
+  const float dim = static_cast<float>(d_);
+  for (size_t r = 0; r < rows; ++r) {
+    const float* xr = x + r * d_;
+    float ss = 0.0f;
+    for (size_t c = 0; c < d_; ++c) ss = fma_nn(xr[c], xr[c], ss);
+    const float ms = ss / dim;
+    const float inv = 1.0f / std::sqrt(ms + eps);
+    float* yr = y + r * d_;
+    for (size_t c = 0; c < d_; ++c) yr[c] = (xr[c] * inv) * g[c];
+  }
+}
+
+// spec/nn_forward.md §4.1: q/k/v projections, cache update, per-row attention.
+void forward_pass::attention(kv_cache& cache, size_t layer, size_t rows, const uint32_t* positions,
+                             const uint32_t* slots, const layer_weights& w, const float* a, float* out) {
+  const size_t cap = cache.capacity();
+  k_.linear(a, rows, d_, w.wk_t.data(), d_, kv_.data());
+  for (size_t r = 0; r < rows; ++r) {
+    float* kt = cache.kt(slots[r], layer);
+    for (size_t c = 0; c < d_; ++c) kt[c * cap + positions[r]] = kv_[r * d_ + c];
+  }
+  k_.linear(a, rows, d_, w.wv_t.data(), d_, kv_.data());
+  for (size_t r = 0; r < rows; ++r) {
+    float* v = cache.v(slots[r], layer) + size_t(positions[r]) * d_;
+    for (size_t c = 0; c < d_; ++c) v[c] = kv_[r * d_ + c];
+  }
+  k_.linear(a, rows, d_, w.wq_t.data(), d_, q_.data());
+  for (size_t r = 0; r < rows; ++r) {
+    const size_t n = size_t(positions[r]) + 1;
+    const float* kt = cache.kt(slots[r], layer);
+    const float* v = cache.v(slots[r], layer);
+    for (size_t h = 0; h < heads_; ++h) {
+      k_.attn_scores(q_.data() + r * d_ + h * dh_, kt + h * dh_ * cap, dh_, cap, n, scale_, scores_.data());
+      float mx = scores_[0];
+      for (size_t j = 1; j < n; ++j) mx = scores_[j] > mx ? scores_[j] : mx;
+      k_.exp_shift(scores_.data(), n, mx, e_.data());
+      float z = 0.0f;
+      for (size_t j = 0; j < n; ++j) z = z + e_[j];
+      for (size_t j = 0; j < n; ++j) e_[j] = e_[j] / z;
+      k_.attn_mix(e_.data(), v + h * dh_, d_, n, dh_, o_.data() + r * d_ + h * dh_);
+    }
+    flops_ += 4 * uint64_t(n) * d_;
+  }
+  k_.linear(o_.data(), rows, d_, w.wo_t.data(), d_, out);
+}
+
+void forward_pass::run(kv_cache& cache, size_t rows, const uint32_t* tokens, const uint32_t* positions,
+                       const uint32_t* slots, float* probs) {
+  const bool pre = m_.hp().norm == archive_nn::model::norm_placement::pre;
+  const std::vector<float>& embd = m_.token_embd();
+  const std::vector<float>& pos = m_.positions();
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t c = 0; c < d_; ++c) x_[r * d_ + c] = embd[tokens[r] * d_ + c] + pos[positions[r] * d_ + c];
+
+  for (size_t l = 0; l < m_.layers().size(); ++l) {
+    const layer_weights& w = m_.layers()[l];
+    const size_t n = rows * d_;
+    if (pre) {
+      rmsnorm_rows(x_.data(), w.attn_norm, rows, a_.data());
+      attention(cache, l, rows, positions, slots, w, a_.data(), t_.data());
+      for (size_t i = 0; i < n; ++i) h_[i] = x_[i] + t_[i];
+      rmsnorm_rows(h_.data(), w.ffn_norm, rows, a_.data());
+    } else {
+      attention(cache, l, rows, positions, slots, w, x_.data(), t_.data());
+      for (size_t i = 0; i < n; ++i) t_[i] = x_[i] + t_[i];
+      rmsnorm_rows(t_.data(), w.attn_norm, rows, h_.data());
+      for (size_t i = 0; i < n; ++i) a_[i] = h_[i];
+    }
+    // spec/nn_forward.md §4.2: SwiGLU on a_.
+    k_.linear(a_.data(), rows, d_, w.wgate_t.data(), ff_, g_.data());
+    k_.linear(a_.data(), rows, d_, w.wup_t.data(), ff_, u_.data());
+    for (size_t i = 0; i < rows * ff_; ++i) g_[i] = silu_nn(g_[i]) * u_[i];
+    k_.linear(g_.data(), rows, ff_, w.wdown_t.data(), d_, t_.data());
+    if (pre) {
+      for (size_t i = 0; i < n; ++i) x_[i] = h_[i] + t_[i];
+    } else {
+      for (size_t i = 0; i < n; ++i) t_[i] = h_[i] + t_[i];
+      rmsnorm_rows(t_.data(), w.ffn_norm, rows, x_.data());
+    }
+    flops_ += 2 * uint64_t(rows) * (4 * d_ * d_ + 3 * d_ * ff_);
+  }
+
+  // spec/nn_forward.md §5.
+  rmsnorm_rows(x_.data(), m_.output_norm(), rows, a_.data());
+  const size_t vocab = archive_nn::model::vocab_size;
+  k_.linear(a_.data(), rows, d_, m_.output_t().data(), vocab, logits_.data());
+  flops_ += 2 * uint64_t(rows) * d_ * vocab;
+  for (size_t r = 0; r < rows; ++r) {
+    const float* lg = logits_.data() + r * vocab;
+    float* p = probs + r * vocab;
+    float mx = lg[0];
+    for (size_t c = 1; c < vocab; ++c) mx = lg[c] > mx ? lg[c] : mx;
+    k_.exp_shift(lg, vocab, mx, p);
+    float z = 0.0f;
+    for (size_t c = 0; c < vocab; ++c) z = z + p[c];
+    for (size_t c = 0; c < vocab; ++c) p[c] = p[c] / z;
+  }
+}
+
+}  // namespace nn
+}  // namespace v1
+}  // namespace archive_nn
