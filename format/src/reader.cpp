@@ -89,7 +89,17 @@ result<record> archive_reader::next(bool want_payload) {
   ANN_RETURN_ERROR_IF(type != 0x01 && type != 0x02 && type != 0x03 && type != 0x04 && !is_index,
                       record_type_unknown, where + ": unknown record type " + std::to_string(type));
   if (is_index) {
-    // The sequential reader does not need the index: it ends here.
+    // The sequential reader does not need the index, but checks that it and
+    // the footer are complete and intact: a truncated archive is an error.
+    ANN_RETURN_ERROR_IF(body_size > limits_.index_size_max, limit_exceeded, where + ": index larger than the limit");
+    std::vector<uint8_t> index(head, head + head_len);
+    index.resize(head_len + body_size);
+    ANN_TRY(read_exact(index.data() + head_len, static_cast<size_t>(body_size)));
+    uint8_t footer[index_footer_size];
+    ANN_TRY(read_exact(footer, sizeof footer));
+    ANN_TRY_ASSIGN(const index_footer f, decode_index_footer(footer, sizeof footer, offset_));
+    ANN_RETURN_ERROR_IF(f.index_offset != rec.offset || xxh64(index.data(), index.size()) != f.index_checksum,
+                        index_corrupt, "index: does not match its footer");
     done_ = true;
     rec.type = record_type::index;
     return rec;

@@ -81,9 +81,10 @@ status decode_archive_header(const uint8_t* data, size_t size) {
   const uint16_t version = r.u16();
   const uint16_t flags = r.u16();
   const uint32_t checksum = r.u32();
-  ANN_RETURN_ERROR_IF(checksum != header_checksum(data, 12), header_corrupt, "archive header: checksum mismatch");
+  // The version first: a future layout may checksum differently.
   ANN_RETURN_ERROR_IF(version != format_version, version_unsupported,
                       "archive format version " + std::to_string(version) + " is not supported (this nntar reads version 1)");
+  ANN_RETURN_ERROR_IF(checksum != header_checksum(data, 12), header_corrupt, "archive header: checksum mismatch");
   ANN_RETURN_ERROR_IF(flags != 0, reserved_bits_set, "archive header: reserved flag bits set");
   return ok_status();
 }

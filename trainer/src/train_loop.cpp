@@ -130,6 +130,8 @@ int run_training(const train_options& o) {
   const double session_start = now_seconds();
   double last_log = session_start, last_ckpt = session_start, train_seconds = 0;
   const uint64_t session_first_step = step;
+  uint64_t log_step = step;
+  double log_train_seconds = 0;
   double loss_sum = 0;
   uint64_t loss_n = 0;
   uint64_t last_eval_step = UINT64_MAX;  // the final evaluation always runs
@@ -191,7 +193,10 @@ int run_training(const train_options& o) {
     ++loss_n;
 
     if (t1 - last_log >= o.log_every || (cfg.steps && step == cfg.steps)) {
-      const double rate = bytes_per_second();
+      // The recent rate: the first steps are slow while the heap grows.
+      const double rate = train_seconds > log_train_seconds
+                              ? double(step - log_step) * cfg.batch * ctx / (train_seconds - log_train_seconds)
+                              : 0.0;
       double eta = -1;
       const double per_step = train_seconds / double(step - session_first_step);
       if (cfg.steps) eta = double(cfg.steps - step) * per_step;
@@ -208,6 +213,8 @@ int run_training(const train_options& o) {
       loss_sum = 0;
       loss_n = 0;
       last_log = t1;
+      log_step = step;
+      log_train_seconds = train_seconds;
     }
     if (o.eval_every && step % o.eval_every == 0) run_eval_now();
     if (now_seconds() - last_ckpt >= o.checkpoint_every) save();

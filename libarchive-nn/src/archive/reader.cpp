@@ -344,7 +344,14 @@ result<std::vector<index_entry>> list_archive(byte_source& source, const read_op
   std::vector<index_entry> out;
   for (;;) {
     const uint64_t at = rd.offset();
-    ANN_TRY_ASSIGN(record rec, rd.next(false));
+    auto next = rd.next(false);
+    if (!next.ok()) {
+      // A damaged index does not make the scanned listing wrong.
+      const errc code = next.err().code;
+      if (code == errc::index_corrupt || code == errc::footer_corrupt) return out;
+      return std::move(next).err();
+    }
+    record rec = std::move(next).value();
     if (rec.type == record_type::index) return out;
     if (rec.type == record_type::entry_header) {
       index_entry e;

@@ -1,0 +1,89 @@
+#include <catch2/catch.hpp>
+
+#include "model/model.hpp"
+#include "test_helpers.hpp"
+
+using namespace archive_nn;
+
+namespace {
+entry_header dir_header(const std::string& p) {
+  entry_header h;
+  h.type = entry_type::directory;
+  h.path = p;
+  h.mode = 0755;
+  return h;
+}
+}  // namespace
+
+TEST_CASE("all entry kinds, empty files and multi-chunk files round-trip", "[archive]") {
+  std::vector<test::mem_entry> in;
+  in.push_back({dir_header("d"), {}});
+  in.push_back({dir_header("d/empty dir"), {}});
+  in.push_back({test::file_header("d/zero", 0), {}});
+  auto big = test::text_bytes(3 * 1024 * 1024 + 17, 4);
+  in.push_back({test::file_header("d/big \xC3\xA9\ntab.txt", big.size()), big});
+  entry_header sl;
+  sl.type = entry_type::symlink;
+  sl.path = "d/link";
+  sl.link = "../somewhere/else";
+  in.push_back({sl, {}});
+  entry_header hl;
+  hl.type = entry_type::hardlink;
+  hl.path = "d/hard";
+  hl.link = "d/zero";
+  in.push_back({hl, {}});
+  create_options o;
+  o.threads = 2;
+  const auto a = test::make_archive(in, o);
+  REQUIRE(!a.empty());
+  auto r = test::read_all(a);
+  REQUIRE(r.st.ok());
+  REQUIRE(r.entries.size() == in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    CHECK(encode_entry_header(r.entries[i].header) == encode_entry_header(in[i].header));
+    CHECK(r.entries[i].data == in[i].data);
+  }
+  auto src = make_memory_source(a.data(), a.size());
+  auto list = list_archive(*src, {});
+  REQUIRE(list.ok());
+  CHECK(list->at(3).chunk_count == 4);  // 3 MiB + 17 bytes in 1 MiB chunks
+  CHECK(a.size() < big.size() / 2);
+}
+
+TEST_CASE("a referenced model that is missing fails naming its hash; embedded models travel", "[archive][model]") {
+  auto m = test::tiny_model();
+  if (!m) m = test::random_model(32, 2, 4, 64, 128, 9);
+  const auto text = test::text_bytes(4000, 5);
+  std::vector<test::mem_entry> in = {{test::file_header("t.txt", text.size()), text}};
+  create_options o;
+  o.model = m;
+  o.codec = codec_choice::nn;
+  const auto referenced = test::make_archive(in, o);
+  o.embed_model = true;
+  const auto embedded = test::make_archive(in, o);
+  REQUIRE(!referenced.empty());
+  CHECK(embedded.size() > referenced.size());
+
+  auto r = test::read_all(referenced);  // no resolver: the model is unknown
+  const bool stored_only = r.entry_errors.empty();
+  if (!stored_only) {
+    REQUIRE(r.entry_errors.size() == 1);
+    CHECK(r.entry_errors[0].code == errc::model_missing);
+    CHECK(r.entry_errors[0].message.find(nn::hash_hex(m->hash())) != std::string::npos);
+  }
+  r = test::read_all(embedded);
+  REQUIRE(r.st.ok());
+  REQUIRE(r.entries.size() == 1);
+  CHECK(r.entries[0].data == text);
+}
+
+TEST_CASE("creating twice gives identical bytes", "[archive]") {
+  std::vector<test::mem_entry> in;
+  for (int i = 0; i < 20; ++i) {
+    auto d = i % 2 ? test::random_bytes(i * 100, i) : test::text_bytes(i * 1000, i);
+    in.push_back({test::file_header("f" + std::to_string(i), d.size()), d});
+  }
+  create_options o;
+  o.threads = 2;
+  CHECK(test::make_archive(in, o) == test::make_archive(in, o));
+}
