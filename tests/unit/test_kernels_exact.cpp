@@ -1,5 +1,6 @@
 // Every SIMD kernel must equal its _ref kernel bit for bit (spec/nn_forward.md §1).
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -53,6 +54,30 @@ TEST_CASE("SIMD kernels equal the reference kernels bit for bit", "[kernels]") {
         simd->attn_mix(s1.data(), v.data(), 64, n, dh, o2.data());
         CHECK(same_bits(o1, o2));
       }
+    }
+  }
+  SECTION("all-heads mix and max") {
+    for (size_t n : {1, 9, 64, 333}) {
+      for (size_t heads : {1, 2, 8}) {
+        for (size_t dh : {8, 12, 16, 32}) {
+          const size_t d = heads * dh, pstride = 400;
+          const auto p = randv(rng, heads * pstride, 1.0f), v = randv(rng, n * d, 1.0f);
+          std::vector<float> o1(d), o2(d), o3(d);
+          ref.attn_mix_heads(p.data(), pstride, v.data(), d, n, heads, dh, o1.data());
+          simd->attn_mix_heads(p.data(), pstride, v.data(), d, n, heads, dh, o2.data());
+          for (size_t h = 0; h < heads; ++h) ref.attn_mix(p.data() + h * pstride, v.data() + h * dh, d, n, dh, o3.data() + h * dh);
+          CHECK(same_bits(o1, o2));
+          CHECK(same_bits(o1, o3));
+        }
+      }
+      auto s = randv(rng, n, 3.0f);
+      CHECK(ref.max_of(s.data(), n) == simd->max_of(s.data(), n));
+      s[n / 2] = std::numeric_limits<float>::quiet_NaN();
+      const float m1 = ref.max_of(s.data(), n), m2 = simd->max_of(s.data(), n);
+      CHECK(std::memcmp(&m1, &m2, sizeof m1) == 0);
+      s[0] = std::numeric_limits<float>::quiet_NaN();
+      CHECK(std::isnan(ref.max_of(s.data(), n)));
+      CHECK(std::isnan(simd->max_of(s.data(), n)));
     }
   }
   SECTION("exp over its whole range, edges and NaN") {

@@ -19,6 +19,12 @@ struct kernel_table {
   void (*exp_shift)(const float* s, size_t n, float m, float* e);
   // o[c] = fma chain over j < n of p[j] * v[j*vstride + c], for c < dh.
   void (*attn_mix)(const float* p, const float* v, size_t vstride, size_t n, size_t dh, float* o);
+  // All heads at once: o[h*dh + c] = fma chain over j < n of
+  // p[h*pstride + j] * v[j*vstride + h*dh + c]; the same value as attn_mix per head.
+  void (*attn_mix_heads)(const float* p, size_t pstride, const float* v, size_t vstride, size_t n, size_t heads,
+                         size_t dh, float* o);
+  // m = s[0]; for j in 1..n-1: m = s[j] > m ? s[j] : m.
+  float (*max_of)(const float* s, size_t n);
 };
 
 const kernel_table& kernels_ref();

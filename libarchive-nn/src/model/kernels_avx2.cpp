@@ -6,6 +6,8 @@
 #if defined(ANN_HAVE_AVX2_KERNELS)
 #include <immintrin.h>
 
+#include <algorithm>
+
 #include "model/nn_math.hpp"
 
 namespace archive_nn {
@@ -164,10 +166,68 @@ void attn_mix_avx2(const float* p, const float* v, size_t vstride, size_t n, siz
   }
 }
 
+// Columns [c0, c0 + 8*k) of all heads, k <= 8 vectors: 8 independent chains
+// hide the fma latency that one head's 2 chains cannot. Needs dh % 8 == 0.
+void attn_mix_heads_avx2(const float* p, size_t pstride, const float* v, size_t vstride, size_t n, size_t heads,
+                         size_t dh, float* o) {
+  if (dh % 8 != 0) {
+    for (size_t h = 0; h < heads; ++h) attn_mix_avx2(p + h * pstride, v + h * dh, vstride, n, dh, o + h * dh);
+    return;
+  }
+  const size_t d = heads * dh;
+  for (size_t c0 = 0; c0 < d; c0 += 64) {
+    const size_t k = std::min<size_t>(8, (d - c0) / 8);
+    __m256 acc[8];
+    const float* prow[8];
+    for (size_t i = 0; i < k; ++i) {
+      acc[i] = _mm256_setzero_ps();
+      prow[i] = p + ((c0 + 8 * i) / dh) * pstride;
+    }
+    if (k == 8) {
+      for (size_t j = 0; j < n; ++j) {
+        const float* vj = v + j * vstride + c0;
+        acc[0] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[0] + j), _mm256_loadu_ps(vj), acc[0]);
+        acc[1] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[1] + j), _mm256_loadu_ps(vj + 8), acc[1]);
+        acc[2] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[2] + j), _mm256_loadu_ps(vj + 16), acc[2]);
+        acc[3] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[3] + j), _mm256_loadu_ps(vj + 24), acc[3]);
+        acc[4] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[4] + j), _mm256_loadu_ps(vj + 32), acc[4]);
+        acc[5] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[5] + j), _mm256_loadu_ps(vj + 40), acc[5]);
+        acc[6] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[6] + j), _mm256_loadu_ps(vj + 48), acc[6]);
+        acc[7] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[7] + j), _mm256_loadu_ps(vj + 56), acc[7]);
+      }
+    } else {
+      for (size_t j = 0; j < n; ++j)
+        for (size_t i = 0; i < k; ++i)
+          acc[i] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[i] + j), _mm256_loadu_ps(v + j * vstride + c0 + 8 * i), acc[i]);
+    }
+    for (size_t i = 0; i < k; ++i) _mm256_storeu_ps(o + c0 + 8 * i, acc[i]);
+  }
+}
+
+// Lane-wise "s > m ? s : m" from m = s[0], then the lanes in order: the same
+// value as the sequential scan (a NaN s[0] stays; other NaNs never win).
+float max_of_avx2(const float* s, size_t n) {
+  float m = s[0];
+  size_t j = 1;
+  if (n >= 9) {
+    __m256 vm = _mm256_set1_ps(m);
+    for (; j + 8 <= n; j += 8) {
+      const __m256 x = _mm256_loadu_ps(s + j);
+      vm = _mm256_blendv_ps(vm, x, _mm256_cmp_ps(x, vm, _CMP_GT_OQ));
+    }
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, vm);
+    for (float x : lanes) m = x > m ? x : m;
+  }
+  for (; j < n; ++j) m = s[j] > m ? s[j] : m;
+  return m;
+}
+
 }  // namespace
 
 const kernel_table* kernels_avx2() {
-  static const kernel_table table = {"avx2", linear_avx2, attn_scores_avx2, exp_shift_avx2, attn_mix_avx2};
+  static const kernel_table table = {"avx2", linear_avx2, attn_scores_avx2, exp_shift_avx2, attn_mix_avx2,
+                                     attn_mix_heads_avx2, max_of_avx2};
   static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return supported ? &table : nullptr;
 }

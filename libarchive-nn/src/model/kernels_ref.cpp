@@ -39,10 +39,21 @@ void attn_mix_ref(const float* p, const float* v, size_t vstride, size_t n, size
   }
 }
 
+void attn_mix_heads_ref(const float* p, size_t pstride, const float* v, size_t vstride, size_t n, size_t heads,
+                        size_t dh, float* o) {
+  for (size_t h = 0; h < heads; ++h) attn_mix_ref(p + h * pstride, v + h * dh, vstride, n, dh, o + h * dh);
+}
+
+float max_of_ref(const float* s, size_t n) {
+  float m = s[0];
+  for (size_t j = 1; j < n; ++j) m = s[j] > m ? s[j] : m;
+  return m;
+}
+
 }  // namespace
 
 const kernel_table& kernels_ref() {
-  static const kernel_table table = {"ref", linear_ref, attn_scores_ref, exp_shift_ref, attn_mix_ref};
+  static const kernel_table table = {"ref", linear_ref, attn_scores_ref, exp_shift_ref, attn_mix_ref, attn_mix_heads_ref, max_of_ref};
   return table;
 }
 

@@ -40,8 +40,9 @@ forward_pass::forward_pass(const model& m, const kernel_table& k, size_t max_row
   g_.resize(max_rows * ff_);
   u_.resize(max_rows * ff_);
   logits_.resize(max_rows * archive_nn::model::vocab_size);
-  scores_.resize(ctx_);
-  e_.resize(ctx_);
+  scores_.resize(heads_ * ctx_);
+  e_.resize(heads_ * ctx_);
+  z_.resize(heads_);
 }
 
 // spec/nn_forward.md §3.
@@ -79,15 +80,21 @@ void forward_pass::attention(kv_cache& cache, size_t layer, size_t rows, const u
     const float* kt = cache.kt(slots[r], layer);
     const float* v = cache.v(slots[r], layer);
     for (size_t h = 0; h < heads_; ++h) {
-      k_.attn_scores(q_.data() + r * d_ + h * dh_, kt + h * dh_ * cap, dh_, cap, n, scale_, scores_.data());
-      float mx = scores_[0];
-      for (size_t j = 1; j < n; ++j) mx = scores_[j] > mx ? scores_[j] : mx;
-      k_.exp_shift(scores_.data(), n, mx, e_.data());
-      float z = 0.0f;
-      for (size_t j = 0; j < n; ++j) z = z + e_[j];
-      for (size_t j = 0; j < n; ++j) e_[j] = e_[j] / z;
-      k_.attn_mix(e_.data(), v + h * dh_, d_, n, dh_, o_.data() + r * d_ + h * dh_);
+      float* s = scores_.data() + h * ctx_;
+      float* e = e_.data() + h * ctx_;
+      k_.attn_scores(q_.data() + r * d_ + h * dh_, kt + h * dh_ * cap, dh_, cap, n, scale_, s);
+      k_.exp_shift(s, n, k_.max_of(s, n), e);
     }
+    // z[h] = sum_seq(e[h][0..n)): the heads' chains run side by side.
+    for (size_t h = 0; h < heads_; ++h) z_[h] = 0.0f;
+    for (size_t j = 0; j < n; ++j)
+      for (size_t h = 0; h < heads_; ++h) z_[h] = z_[h] + e_[h * ctx_ + j];
+    for (size_t h = 0; h < heads_; ++h) {
+      float* e = e_.data() + h * ctx_;
+      const float z = z_[h];
+      for (size_t j = 0; j < n; ++j) e[j] = e[j] / z;
+    }
+    k_.attn_mix_heads(e_.data(), ctx_, v, d_, n, heads_, dh_, o_.data() + r * d_);
     flops_ += 4 * uint64_t(n) * d_;
   }
   k_.linear(o_.data(), rows, d_, w.wo_t.data(), d_, out);
@@ -137,9 +144,7 @@ void forward_pass::run(kv_cache& cache, size_t rows, const uint32_t* tokens, con
   for (size_t r = 0; r < rows; ++r) {
     const float* lg = logits_.data() + r * vocab;
     float* p = probs + r * vocab;
-    float mx = lg[0];
-    for (size_t c = 1; c < vocab; ++c) mx = lg[c] > mx ? lg[c] : mx;
-    k_.exp_shift(lg, vocab, mx, p);
+    k_.exp_shift(lg, vocab, k_.max_of(lg, vocab), p);
     float z = 0.0f;
     for (size_t c = 0; c < vocab; ++c) z = z + p[c];
     for (size_t c = 0; c < vocab; ++c) p[c] = p[c] / z;

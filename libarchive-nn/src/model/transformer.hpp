@@ -51,7 +51,7 @@ class forward_pass {
   size_t max_rows_;
   size_t d_, ff_, heads_, dh_, ctx_;
   float scale_;
-  std::vector<float> x_, a_, q_, kv_, o_, t_, h_, g_, u_, logits_, scores_, e_;
+  std::vector<float> x_, a_, q_, kv_, o_, t_, h_, g_, u_, logits_, scores_, e_, z_;
   uint64_t flops_ = 0;
 };
 
