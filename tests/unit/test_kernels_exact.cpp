@@ -80,6 +80,24 @@ TEST_CASE("SIMD kernels equal the reference kernels bit for bit", "[kernels]") {
       CHECK(std::isnan(simd->max_of(s.data(), n)));
     }
   }
+  SECTION("rmsnorm and silu_mul") {
+    for (size_t rows : {1, 3, 8, 13}) {
+      for (size_t d : {8, 20, 128}) {
+        const auto x = randv(rng, rows * d, 2.0f), g = randv(rng, d, 1.0f);
+        std::vector<float> y1(rows * d), y2(rows * d);
+        ref.rmsnorm(x.data(), g.data(), rows, d, 1e-5f, y1.data());
+        simd->rmsnorm(x.data(), g.data(), rows, d, 1e-5f, y2.data());
+        CHECK(same_bits(y1, y2));
+      }
+    }
+    auto g1 = randv(rng, 1003, 6.0f), u = randv(rng, 1003, 1.0f);
+    g1[5] = 100.0f;
+    g1[6] = -100.0f;
+    auto g2 = g1;
+    ref.silu_mul(g1.data(), u.data(), g1.size());
+    simd->silu_mul(g2.data(), u.data(), g2.size());
+    CHECK(same_bits(g1, g2));
+  }
   SECTION("exp over its whole range, edges and NaN") {
     std::vector<float> s;
     for (float x = -100.0f; x <= 100.0f; x += 0.0137f) s.push_back(x);

@@ -22,7 +22,7 @@ struct codec_params {
   uint64_t codec_param = 0;       // Codec_Param of the chunk header (§7)
   const nn::model* model = nullptr;  // nn only
   int level = 0;                  // encoder effort; 0 = codec default
-  unsigned threads = 1;           // nn encoder: threads for one chunk
+  uint32_t lockstep = 4;          // nn encoder: windows decoded together (1..255)
 };
 
 struct method {

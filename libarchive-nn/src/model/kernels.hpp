@@ -25,6 +25,10 @@ struct kernel_table {
                          size_t dh, float* o);
   // m = s[0]; for j in 1..n-1: m = s[j] > m ? s[j] : m.
   float (*max_of)(const float* s, size_t n);
+  // Per row: ss = dot(x, x, d); inv = 1 / sqrt(ss / d + eps); y[c] = (x[c] * inv) * g[c].
+  void (*rmsnorm)(const float* x, const float* g, size_t rows, size_t d, float eps, float* y);
+  // g[i] = silu_nn(g[i]) * u[i].
+  void (*silu_mul)(float* g, const float* u, size_t n);
 };
 
 const kernel_table& kernels_ref();

@@ -1,4 +1,5 @@
 // Scalar reference kernels: the definition every other table must equal.
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -50,10 +51,27 @@ float max_of_ref(const float* s, size_t n) {
   return m;
 }
 
+void rmsnorm_ref(const float* x, const float* g, size_t rows, size_t d, float eps, float* y) {
+  const float dim = static_cast<float>(d);
+  for (size_t r = 0; r < rows; ++r) {
+    const float* xr = x + r * d;
+    float ss = 0.0f;
+    for (size_t c = 0; c < d; ++c) ss = fma_nn(xr[c], xr[c], ss);
+    const float inv = 1.0f / std::sqrt(ss / dim + eps);
+    float* yr = y + r * d;
+    for (size_t c = 0; c < d; ++c) yr[c] = (xr[c] * inv) * g[c];
+  }
+}
+
+void silu_mul_ref(float* g, const float* u, size_t n) {
+  for (size_t i = 0; i < n; ++i) g[i] = silu_nn(g[i]) * u[i];
+}
+
 }  // namespace
 
 const kernel_table& kernels_ref() {
-  static const kernel_table table = {"ref", linear_ref, attn_scores_ref, exp_shift_ref, attn_mix_ref, attn_mix_heads_ref, max_of_ref};
+  static const kernel_table table = {"ref", linear_ref, attn_scores_ref, exp_shift_ref, attn_mix_ref, attn_mix_heads_ref, max_of_ref,
+                                     rmsnorm_ref, silu_mul_ref};
   return table;
 }
 

@@ -12,12 +12,13 @@ kv_cache::kv_cache(const model& m, size_t slots, size_t capacity)
     : slots_(slots),
       layers_(m.hp().n_layer),
       ctx_(capacity),
-      per_layer_(size_t(m.hp().d_model) * capacity),
+      stride_(capacity + 16),
+      per_layer_(size_t(m.hp().d_model) * (capacity + 16)),
       kt_(slots * layers_ * per_layer_),
       v_(slots * layers_ * per_layer_) {}
 
 uint64_t kv_cache::bytes_for(const model& m, size_t slots, size_t capacity) {
-  return uint64_t(slots) * m.hp().n_layer * 2 * uint64_t(m.hp().d_model) * capacity * sizeof(float);
+  return uint64_t(slots) * m.hp().n_layer * 2 * uint64_t(m.hp().d_model) * (capacity + 16) * sizeof(float);
 }
 
 forward_pass::forward_pass(const model& m, const kernel_table& k, size_t max_rows)
@@ -47,23 +48,13 @@ forward_pass::forward_pass(const model& m, const kernel_table& k, size_t max_row
 
 // spec/nn_forward.md §3.
 void forward_pass::rmsnorm_rows(const float* x, const std::vector<float>& g, size_t rows, float* y) const {
-  const float eps = m_.hp().norm_eps;
-  const float dim = static_cast<float>(d_);
-  for (size_t r = 0; r < rows; ++r) {
-    const float* xr = x + r * d_;
-    float ss = 0.0f;
-    for (size_t c = 0; c < d_; ++c) ss = fma_nn(xr[c], xr[c], ss);
-    const float ms = ss / dim;
-    const float inv = 1.0f / std::sqrt(ms + eps);
-    float* yr = y + r * d_;
-    for (size_t c = 0; c < d_; ++c) yr[c] = (xr[c] * inv) * g[c];
-  }
+  k_.rmsnorm(x, g.data(), rows, d_, m_.hp().norm_eps, y);
 }
 
 // spec/nn_forward.md §4.1: q/k/v projections, cache update, per-row attention.
 void forward_pass::attention(kv_cache& cache, size_t layer, size_t rows, const uint32_t* positions,
                              const uint32_t* slots, const layer_weights& w, const float* a, float* out) {
-  const size_t cap = cache.capacity();
+  const size_t cap = cache.stride();
   k_.linear(a, rows, d_, w.wk_t.data(), d_, kv_.data());
   for (size_t r = 0; r < rows; ++r) {
     float* kt = cache.kt(slots[r], layer);
@@ -125,7 +116,7 @@ void forward_pass::run(kv_cache& cache, size_t rows, const uint32_t* tokens, con
     // spec/nn_forward.md §4.2: SwiGLU on a_.
     k_.linear(a_.data(), rows, d_, w.wgate_t.data(), ff_, g_.data());
     k_.linear(a_.data(), rows, d_, w.wup_t.data(), ff_, u_.data());
-    for (size_t i = 0; i < rows * ff_; ++i) g_[i] = silu_nn(g_[i]) * u_[i];
+    k_.silu_mul(g_.data(), u_.data(), rows * ff_);
     k_.linear(g_.data(), rows, ff_, w.wdown_t.data(), d_, t_.data());
     if (pre) {
       for (size_t i = 0; i < n; ++i) x_[i] = h_[i] + t_[i];

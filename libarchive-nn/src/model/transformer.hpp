@@ -19,15 +19,17 @@ class kv_cache {
  public:
   // capacity: positions per slot (<= the model's context).
   kv_cache(const model& m, size_t slots, size_t capacity);
-  // Keys transposed per layer, [d_model][capacity]; values [capacity][d_model].
+  // Keys transposed per layer, [d_model][stride()]; values [capacity][d_model].
   float* kt(size_t slot, size_t layer) { return kt_.data() + (slot * layers_ + layer) * per_layer_; }
   float* v(size_t slot, size_t layer) { return v_.data() + (slot * layers_ + layer) * per_layer_; }
   size_t capacity() const { return ctx_; }
+  // Row stride of the transposed keys: padded so rows do not alias in the L1 cache.
+  size_t stride() const { return stride_; }
   size_t slots() const { return slots_; }
   static uint64_t bytes_for(const model& m, size_t slots, size_t capacity);
 
  private:
-  size_t slots_, layers_, ctx_, per_layer_;
+  size_t slots_, layers_, ctx_, stride_, per_layer_;
   std::vector<float> kt_, v_;
 };
 
