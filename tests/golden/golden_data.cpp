@@ -1,0 +1,197 @@
+#include "golden_data.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "archive_nn/format.hpp"
+
+namespace golden {
+namespace {
+
+using archive_nn::entry_header;
+using archive_nn::entry_type;
+
+// Deterministic pseudo-random numbers (not std:: distributions, whose output
+// may differ between standard libraries).
+struct lcg {
+  uint64_t s;
+  uint32_t next() {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<uint32_t>(s >> 33);
+  }
+};
+
+std::vector<uint8_t> prose(size_t n, uint64_t seed) {
+  static const char* words[] = {"the ", "of ", "and ", "to ", "a ", "in ", "that ", "she ", "was ", "he ",
+                                "for ", "it ", "with ", "as ", "his ", "her ", "be ", "at ", "by ", "Emma ",
+                                "said ", "very ", "much ", "could ", "would ", "Mr. ", "Knightley ", "\n", ", ", ". "};
+  lcg r{seed};
+  std::vector<uint8_t> v;
+  while (v.size() < n) {
+    const char* w = words[r.next() % 30];
+    for (const char* p = w; *p && v.size() < n; ++p) v.push_back(static_cast<uint8_t>(*p));
+  }
+  return v;
+}
+
+entry file(const std::string& path, std::vector<uint8_t> data, uint32_t mode = 0644) {
+  entry e;
+  e.header.type = entry_type::file;
+  e.header.path = path;
+  e.header.mode = mode;
+  e.header.mtime_sec = 1700000000 + static_cast<int64_t>(path.size());
+  e.header.mtime_nsec = 500000000;
+  e.header.size = data.size();
+  e.data = std::move(data);
+  return e;
+}
+
+entry other(entry_type t, const std::string& path, const std::string& link = "") {
+  entry e;
+  e.header.type = t;
+  e.header.path = path;
+  e.header.link = link;
+  e.header.mode = t == entry_type::symlink ? 0777 : 0755;
+  e.header.mtime_sec = 1600000000;
+  return e;
+}
+
+std::vector<uint8_t> ppm(uint32_t w, uint32_t h) {
+  const std::string head = "P6\n" + std::to_string(w) + " " + std::to_string(h) + "\n255\n";
+  std::vector<uint8_t> v(head.begin(), head.end());
+  for (uint32_t y = 0; y < h; ++y)
+    for (uint32_t x = 0; x < w; ++x) {
+      v.push_back(static_cast<uint8_t>(x * 255 / w));
+      v.push_back(static_cast<uint8_t>(y * 255 / h));
+      v.push_back(static_cast<uint8_t>((x + y) * 3));
+    }
+  return v;
+}
+
+std::vector<uint8_t> wav(uint32_t samples) {
+  auto le32 = [](std::vector<uint8_t>& v, uint32_t x) {
+    for (int i = 0; i < 4; ++i) v.push_back(static_cast<uint8_t>(x >> (8 * i)));
+  };
+  std::vector<uint8_t> v = {'R', 'I', 'F', 'F'};
+  le32(v, 36 + samples * 2);
+  const uint8_t fmt[] = {'W', 'A', 'V', 'E', 'f', 'm', 't', ' ', 16, 0, 0, 0, 1, 0, 1, 0,
+                         0x80, 0x3E, 0, 0, 0, 0x7D, 0, 0, 2, 0, 16, 0, 'd', 'a', 't', 'a'};
+  v.insert(v.end(), fmt, fmt + sizeof fmt);
+  le32(v, samples * 2);
+  lcg r{5};
+  for (uint32_t i = 0; i < samples; ++i) {
+    // A decaying tone plus noise, as integers only.
+    const int32_t tri = static_cast<int32_t>((i * 37) % 400) - 200;
+    const int16_t s = static_cast<int16_t>(tri * 40 + static_cast<int32_t>(r.next() % 64) - 32);
+    v.push_back(static_cast<uint8_t>(s));
+    v.push_back(static_cast<uint8_t>(static_cast<uint16_t>(s) >> 8));
+  }
+  return v;
+}
+
+std::vector<uint8_t> bmp(uint32_t w, uint32_t h) {
+  const uint32_t stride = (w * 3 + 3) & ~3u;
+  std::vector<uint8_t> v(54 + stride * h, 0);
+  auto put32 = [&](size_t at, uint32_t x) {
+    for (int i = 0; i < 4; ++i) v[at + i] = static_cast<uint8_t>(x >> (8 * i));
+  };
+  v[0] = 'B';
+  v[1] = 'M';
+  put32(2, static_cast<uint32_t>(v.size()));
+  put32(10, 54);
+  put32(14, 40);
+  put32(18, w);
+  put32(22, h);
+  v[26] = 1;
+  v[28] = 24;
+  for (uint32_t y = 0; y < h; ++y)
+    for (uint32_t x = 0; x < w * 3; ++x) v[54 + y * stride + x] = static_cast<uint8_t>(x * 5 + y * 11);
+  return v;
+}
+
+}  // namespace
+
+std::vector<case_spec> cases(const archive_nn::model_handle& tiny) {
+  std::vector<case_spec> out;
+  {
+    case_spec c;
+    c.name = "empty";
+    out.push_back(c);
+  }
+  {
+    case_spec c;
+    c.name = "classic_tree";
+    c.entries.push_back(other(entry_type::directory, "tree"));
+    c.entries.push_back(other(entry_type::directory, "tree/empty dir"));
+    c.entries.push_back(file("tree/zero", {}));
+    c.entries.push_back(file("tree/prose.txt", prose(300000, 1)));
+    c.entries.push_back(file("tree/\xC3\xA9t\xC3\xA9 \xE6\x97\xA5.txt", prose(777, 2), 0600));
+    c.entries.push_back(other(entry_type::symlink, "tree/link", "prose.txt"));
+    c.entries.push_back(other(entry_type::hardlink, "tree/hard", "tree/zero"));
+    c.entries.push_back(file("tree/big.bin", [] {
+      std::vector<uint8_t> v(2 * 1024 * 1024 + 5);
+      lcg r{9};
+      for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<uint8_t>(i % 1000 < 500 ? r.next() : i);
+      return v;
+    }(), 0755));
+    out.push_back(c);
+  }
+  {
+    case_spec c;
+    c.name = "transforms";
+    c.entries.push_back(file("img.ppm", ppm(40, 30)));
+    c.entries.push_back(file("tone.wav", wav(12000)));
+    c.entries.push_back(file("pic.bmp", bmp(17, 9)));
+    out.push_back(c);
+  }
+  for (const char* codec : {"stored", "zstd", "lzma", "zlib"}) {
+    case_spec c;
+    c.name = std::string("codec_") + codec;
+    archive_nn::parse_codec_choice(codec, c.codec);
+    c.entries.push_back(file("a.txt", prose(20000, 3)));
+    out.push_back(c);
+  }
+  {
+    case_spec c;
+    c.name = "codec_flac";
+    c.codec = archive_nn::codec_choice::flac;
+    c.entries.push_back(file("tone.wav", wav(30000)));
+    out.push_back(c);
+  }
+  if (tiny) {
+    case_spec c;
+    c.name = "nn_tiny";
+    c.codec = archive_nn::codec_choice::nn;
+    c.use_tiny_model = true;
+    c.entries.push_back(file("prose.txt", prose(5000, 4)));
+    c.entries.push_back(file("short.txt", prose(70, 5)));
+    c.entries.push_back(file("img.ppm", ppm(16, 12)));
+    out.push_back(c);
+    c.name = "nn_tiny_embedded";
+    c.embed_model = true;
+    c.entries.resize(1);
+    out.push_back(c);
+    case_spec a;
+    a.name = "auto_tiny";
+    a.use_tiny_model = true;
+    a.entries.push_back(file("prose.txt", prose(9000, 6)));
+    a.entries.push_back(file("tone.wav", wav(3000)));
+    out.push_back(a);
+  }
+  return out;
+}
+
+std::string describe(const std::vector<entry>& entries) {
+  std::string s;
+  for (const entry& e : entries) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "\t%d\t%04o\t%lld.%09u\t%llu\t%016llx\t", static_cast<int>(e.header.type), e.header.mode,
+                  static_cast<long long>(e.header.mtime_sec), e.header.mtime_nsec,
+                  static_cast<unsigned long long>(e.data.size()),
+                  static_cast<unsigned long long>(archive_nn::xxh64(e.data.data(), e.data.size())));
+    s += e.header.path + buf + e.header.link + "\n";
+  }
+  return s;
+}
+
+}  // namespace golden

@@ -1,0 +1,31 @@
+// The inputs of the golden archives: fixed entries with fixed metadata, so the
+// generator (tools/make_golden.cpp) and the tests (tests/test_golden.cpp)
+// build exactly the same trees.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "archive_nn/archive_nn.hpp"
+
+namespace golden {
+
+struct entry {
+  archive_nn::entry_header header;
+  std::vector<uint8_t> data;
+};
+
+struct case_spec {
+  std::string name;  // file stem under tests/golden/decode and encode
+  std::vector<entry> entries;
+  archive_nn::codec_choice codec = archive_nn::codec_choice::automatic;
+  bool use_tiny_model = false;
+  bool embed_model = false;
+};
+
+std::vector<case_spec> cases(const archive_nn::model_handle& tiny);
+
+// "path<TAB>type<TAB>mode<TAB>mtime.nsec<TAB>size<TAB>xxh64<TAB>link" per entry.
+std::string describe(const std::vector<entry>& entries);
+
+}  // namespace golden
