@@ -1,5 +1,6 @@
 #include "export.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <sstream>
 
@@ -103,11 +104,11 @@ void write_card(const card_info& c) {
     for (const dataset& d : *c.train)
       s << "| " << d.spec.name << " | `" << d.spec.path << "` | " << d.spec.weight << " | " << d.bytes.size() << " | "
         << d.description << " |\n";
-  s << "\n## Evaluation data\n\n| name | bytes | source |\n|---|---|---|\n";
+  s << "\n## Evaluation data\n\n| name | bytes evaluated | source |\n|---|---|---|\n";
   if (c.eval)
     for (const dataset& d : *c.eval)
-      s << "| " << d.spec.name << " | " << d.bytes.size() << " | " << (k.eval.empty() ? d.description : "`" + d.spec.path + "`")
-        << " |\n";
+      s << "| " << d.spec.name << " | " << std::min<uint64_t>(d.bytes.size(), c.eval_bytes) << " | "
+        << (k.eval.empty() ? d.description + " (held out, same sources)" : "`" + d.spec.path + "`") << " |\n";
 
   s << "\n## Optimisation\n\n| key | value |\n|---|---|\n"
     << "| optimiser | Adam (beta1 0.9, beta2 0.98, eps 1e-8), no weight decay |\n"

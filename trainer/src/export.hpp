@@ -46,6 +46,7 @@ struct card_info {
   export_info result;
   double bytes_per_second = 0;
   uint32_t threads = 0;
+  uint64_t eval_bytes = 0;  // bytes evaluated per dataset
   std::string resumed_from;
 };
 void write_card(const card_info& c);

@@ -247,6 +247,7 @@ int run_training(const train_options& o) {
     c.result = info;
     c.bytes_per_second = bytes_per_second();
     c.threads = o.threads;
+    c.eval_bytes = o.eval_bytes;
     c.resumed_from = o.resume;
     write_card(c);
     std::printf("model card: %s\n", o.card.c_str());
