@@ -60,7 +60,16 @@ status archive_reader::begin() {
   return decode_archive_header(header, got);
 }
 
-result<record> archive_reader::next(bool want_payload) {
+result<record> archive_reader::next_after_skippable(bool want_payload) {
+  for (;;) {
+    auto r = next_record(want_payload);
+    if (!r.ok() || !r->skipped) return r;
+  }
+}
+
+result<record> archive_reader::next(bool want_payload) { return next_after_skippable(want_payload); }
+
+result<record> archive_reader::next_record(bool want_payload) {
   ANN_RETURN_ERROR_IF(done_, internal, "archive_reader: read past the index");
   record rec;
   rec.offset = offset_;
@@ -83,8 +92,11 @@ result<record> archive_reader::next(bool want_payload) {
   const bool is_index = type == static_cast<uint8_t>(record_type::index);
   const bool is_skippable = type >= skippable_first && type <= skippable_last;
   if (is_skippable) {
+    // Skip it and read the following record (a loop, not recursion: any
+    // number of skippable records may follow each other).
     ANN_TRY(skip(body_size));
-    return next(want_payload);
+    rec.skipped = true;
+    return rec;
   }
   ANN_RETURN_ERROR_IF(type != 0x01 && type != 0x02 && type != 0x03 && type != 0x04 && !is_index,
                       record_type_unknown, where + ": unknown record type " + std::to_string(type));
@@ -100,6 +112,9 @@ result<record> archive_reader::next(bool want_payload) {
     ANN_TRY_ASSIGN(const index_footer f, decode_index_footer(footer, sizeof footer, offset_));
     ANN_RETURN_ERROR_IF(f.index_offset != rec.offset || xxh64(index.data(), index.size()) != f.index_checksum,
                         index_corrupt, "index: does not match its footer");
+    uint8_t extra;
+    ANN_TRY_ASSIGN(const size_t more, source_.read(&extra, 1));
+    ANN_RETURN_ERROR_IF(more != 0, footer_corrupt, "bytes after the index footer (concatenated or damaged archive)");
     done_ = true;
     rec.type = record_type::index;
     return rec;

@@ -151,6 +151,25 @@ TEST_CASE("malformed archive catalogue", "[container][malformed]") {
   }
 }
 
+TEST_CASE("bytes after the footer and long runs of skippable records", "[container][malformed]") {
+  const auto good = classic_archive();
+  auto a = good;
+  a.push_back(0);
+  auto r = test::read_all(a);  // the footer is not at the end: sequential read, which finds the extra byte
+  REQUIRE_FALSE(r.st.ok());
+  CHECK(r.st.err().code == errc::footer_corrupt);
+  CHECK(r.entries.size() == 3);
+  // 100000 skippable records in a row: read in a loop, not by recursion.
+  a = good;
+  std::vector<uint8_t> many;
+  for (int i = 0; i < 100000; ++i) many.insert(many.end(), {0x41, 0x04, 0, 0, 0, 0});
+  a.insert(a.begin() + archive_header_size, many.begin(), many.end());
+  read_options o;
+  o.use_index = false;
+  r = test::read_all(a, o);
+  CHECK(r.entries.size() == 3);
+}
+
 TEST_CASE("hostile entry headers are rejected by the parser or flagged unsafe", "[container][malformed]") {
   entry_header e = test::file_header("ok", 0);
   CHECK(path_is_safe("a/b/c"));

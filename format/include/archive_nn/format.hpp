@@ -175,6 +175,7 @@ struct record {
   chunk_header chunk;
   std::vector<uint8_t> payload;  // chunk payload
   uint64_t entry_checksum = 0;
+  bool skipped = false;  // internal: a skippable record was passed over
 };
 
 // Sequential reader: works on pipes. next() returns records in file order
@@ -192,6 +193,8 @@ class archive_reader {
  private:
   status read_exact(void* data, size_t size);
   status skip(uint64_t size);
+  result<record> next_record(bool want_payload);
+  result<record> next_after_skippable(bool want_payload);
   byte_source& source_;
   reader_limits limits_;
   uint64_t offset_ = 0;

@@ -84,9 +84,14 @@ struct archive_creator::impl {
     return c;
   }
 
+  // Chunks never exceed what a default reader accepts (spec §10, Chunk_Size_Max).
+  static constexpr uint64_t chunk_size_max = uint64_t(64) << 20;
   uint64_t nn_chunk_size() const {
-    return uint64_t(opt.model->hp().context_length) * (opt.nn_windows_per_chunk ? opt.nn_windows_per_chunk : 1);
+    const uint64_t window = opt.model->hp().context_length;
+    const uint64_t windows = std::max<uint64_t>(1, std::min<uint64_t>(opt.nn_windows_per_chunk, chunk_size_max / window));
+    return window * windows;
   }
+  uint64_t classic_chunk_size() const { return std::max<uint64_t>(1, std::min(opt.chunk_size, chunk_size_max)); }
 
   // Writes finished items from the front; with `all`, waits for everything.
   status drain(bool all) {
@@ -232,7 +237,7 @@ status archive_creator::add_file(entry_header meta, byte_source& content) {
       const bool payload = seg == 1;
       const chunk_plan plan = p.plan_for(lay.what, payload, lay.channels);
       const bool nn = payload && p.opt.model && !plan.candidates.empty() && plan.candidates[0] == methods::codec_id::nn;
-      const uint64_t chunk = nn ? p.nn_chunk_size() : p.opt.chunk_size;
+      const uint64_t chunk = nn ? p.nn_chunk_size() : p.classic_chunk_size();
       result_status = p.add_segment(sizes[seg], plan, chunk, [&](uint8_t* dst, size_t n) -> status {
         std::copy(stream.begin() + static_cast<std::ptrdiff_t>(at), stream.begin() + static_cast<std::ptrdiff_t>(at + n), dst);
         at += n;
@@ -263,7 +268,7 @@ status archive_creator::add_file(entry_header meta, byte_source& content) {
       const bool payload = seg == 1;
       const chunk_plan plan = p.plan_for(lay.what, payload, lay.channels);
       const bool nn = payload && p.opt.model && !plan.candidates.empty() && plan.candidates[0] == methods::codec_id::nn;
-      result_status = p.add_segment(sizes[seg], plan, nn ? p.nn_chunk_size() : p.opt.chunk_size, pull);
+      result_status = p.add_segment(sizes[seg], plan, nn ? p.nn_chunk_size() : p.classic_chunk_size(), pull);
     }
     if (result_status.ok()) {
       uint8_t extra;

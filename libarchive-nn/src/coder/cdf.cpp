@@ -15,8 +15,9 @@ void quantize(const float* p, uint32_t* freq) {
     sum += freq[s];
     if (freq[s] > freq[top]) top = s;
   }
-  // sum <= 256 + 256 * budget; the difference goes to (or comes from) the
-  // most probable symbol, which is then at least total/256 - 256 > 0.
+  // A deficit goes to the most probable symbol (lowest index on ties). An
+  // excess (only when the p[] sum to more than 1) is taken from the symbols in
+  // index order, each kept >= 1 (spec/nn_codec.md §2).
   if (sum <= total) {
     freq[top] += total - sum;
   } else {

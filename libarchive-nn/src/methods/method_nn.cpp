@@ -47,7 +47,11 @@ struct group {
 result<std::vector<uint8_t>> encode(const uint8_t* data, size_t size, const codec_params& p) {
   ANN_TRY_ASSIGN(const window_plan wp, plan(size, p));
   const nn::model& m = *p.model;
-  const size_t lockstep = std::min<size_t>(std::max<uint32_t>(p.lockstep, 1), std::min<size_t>(wp.count, 255));
+  size_t lockstep = std::min<size_t>(std::max<uint32_t>(p.lockstep, 1), std::min<size_t>(wp.count, 255));
+  // Never write a chunk that a decoder must refuse (the decoder-state limit).
+  while (lockstep > 1 && nn::kv_cache::bytes_for(*p.model, lockstep, wp.window) > nn_kv_bytes_max) --lockstep;
+  ANN_RETURN_ERROR_IF(nn::kv_cache::bytes_for(*p.model, lockstep, wp.window) > nn_kv_bytes_max, limit_exceeded,
+                      "nn chunk: one window of " + std::to_string(wp.window) + " bytes needs more than 1 GiB of decoder state");
   // Teacher forcing: every position of a window in one pass.
   nn::kv_cache cache(m, 1, wp.window);
   nn::forward_pass fwd(m, nn::kernels_best(), wp.window);

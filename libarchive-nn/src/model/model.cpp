@@ -48,8 +48,10 @@ result<std::vector<uint8_t>> unxz(const uint8_t* data, size_t size) {
     out.insert(out.end(), buf, buf + (sizeof buf - s.avail_out));
     if (out.size() > archive_nn::model::limits::file_size_max) r = LZMA_MEMLIMIT_ERROR;
   } while (r == LZMA_OK);
+  const bool trailing = s.avail_in != 0;
   lzma_end(&s);
   ANN_RETURN_ERROR_IF(r != LZMA_STREAM_END, model_corrupt, "model file: corrupt xz compression");
+  ANN_RETURN_ERROR_IF(trailing, model_corrupt, "model file: data after the xz stream");
   return out;
 }
 
