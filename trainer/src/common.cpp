@@ -100,6 +100,23 @@ double parse_double(const std::string& text, const std::string& what) {
   return v;
 }
 
+double parse_duration(const std::string& text, const std::string& what) {
+  double unit = 1;
+  std::string number = text;
+  if (!text.empty()) {
+    switch (text.back()) {
+      case 's': unit = 1; break;
+      case 'm': unit = 60; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      default: unit = 0; break;
+    }
+    if (unit != 0) number.pop_back();
+    else unit = 1;
+  }
+  return parse_double(number, what) * unit;
+}
+
 uint64_t fnv1a64(const uint8_t* data, size_t size, uint64_t h) {
   for (size_t i = 0; i < size; ++i) {
     h ^= data[i];

@@ -33,6 +33,8 @@ std::string format_double(double v, int precision);
 uint64_t parse_u64(const std::string& text, const std::string& what);
 uint32_t parse_u32(const std::string& text, const std::string& what);
 double parse_double(const std::string& text, const std::string& what);
+// Seconds, with an optional unit suffix: "90", "90s", "15m", "6h", "1.5d".
+double parse_duration(const std::string& text, const std::string& what);
 
 // FNV-1a 64-bit, used as the checkpoint's integrity check.
 uint64_t fnv1a64(const uint8_t* data, size_t size, uint64_t h = 0xcbf29ce484222325ull);

@@ -103,7 +103,7 @@ train_options parse_train_options(int argc, char** argv) {
     if (*o.steps == 0) throw usage_error("--steps must be at least 1");
   };
   t["--time-limit"] = [&](const std::string& v) {
-    o.time_limit = parse_double(v, "--time-limit");
+    o.time_limit = parse_duration(v, "--time-limit");
     if (!(*o.time_limit > 0)) throw usage_error("--time-limit must be positive (seconds)");
   };
   t["--batch"] = [&](const std::string& v) { o.batch = positive_u32(v, "--batch"); };
@@ -125,7 +125,7 @@ train_options parse_train_options(int argc, char** argv) {
   t["--stop-at-step"] = [&](const std::string& v) { o.stop_at_step = parse_u64(v, "--stop-at-step"); };
   t["--checkpoint"] = [&](const std::string& v) { o.checkpoint = v; };
   t["--checkpoint-every"] = [&](const std::string& v) {
-    o.checkpoint_every = parse_double(v, "--checkpoint-every");
+    o.checkpoint_every = parse_duration(v, "--checkpoint-every");
     if (!(o.checkpoint_every > 0)) throw usage_error("--checkpoint-every must be positive (seconds)");
   };
   t["--resume"] = [&](const std::string& v) { o.resume = v; };
@@ -179,7 +179,7 @@ void print_usage() {
       "  --d-model N --layers N --heads N --d-ff N --context N --norm pre|post\n"
       "schedule:\n"
       "  --steps N               optimiser steps\n"
-      "  --time-limit S          seconds of training (across resumes); with --steps, first wins\n"
+      "  --time-limit T          training time (across resumes): 3600, 90m, 6h; with --steps, first wins\n"
       "  --batch N               windows per step (default: preset's)\n"
       "  --lr F                  peak learning rate (default 1e-3)\n"
       "  --min-lr F              final learning rate of the cosine decay (default lr/10)\n"
@@ -189,7 +189,7 @@ void print_usage() {
       "  --threads N             CPU threads (default 2)\n"
       "checkpoints and output:\n"
       "  --checkpoint PATH       default: EXPORT.ckpt\n"
-      "  --checkpoint-every S    seconds between checkpoints (default 600)\n"
+      "  --checkpoint-every T    time between checkpoints (default 10m)\n"
       "  --resume PATH           continue a checkpoint, or start from a .nnm's weights\n"
       "  --export PATH           the trained model (.nnm, float16)\n"
       "  --name NAME             general.name of the model (default: export file name)\n"
