@@ -2,6 +2,7 @@
 // give identical probabilities; reference and SIMD kernels give identical
 // probabilities; thread counts never change an archive.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstring>
 
 #include "methods/method.hpp"
@@ -107,4 +108,35 @@ TEST_CASE("archives do not depend on thread count or decode batch", "[engine][ar
       for (size_t i = 0; i < entries.size(); ++i) CHECK(r.entries[i].data == entries[i].data);
     }
   }
+}
+
+TEST_CASE("nn chunks are within 0.5% (+ a few bytes) of the model's cross-entropy", "[engine][coder]") {
+  auto m = test::tiny_model();
+  REQUIRE(m);
+  const size_t ctx = m->hp().context_length;
+  const auto data = test::text_bytes(16 * ctx - 5, 77);  // 16 windows, the last one short
+  // Cross-entropy from the float probabilities.
+  nn::kv_cache cache(*m, 1, ctx);
+  nn::forward_pass fwd(*m, nn::kernels_best(), ctx);
+  std::vector<uint32_t> tok(ctx), pos(ctx), slot(ctx, 0);
+  std::vector<float> probs(ctx * 256);
+  double bits = 0;
+  for (size_t at = 0; at < data.size(); at += ctx) {
+    const size_t n = std::min(ctx, data.size() - at);
+    for (size_t i = 0; i < n; ++i) {
+      tok[i] = i == 0 ? model::bos_token : data[at + i - 1];
+      pos[i] = static_cast<uint32_t>(i);
+    }
+    fwd.run(cache, n, tok.data(), pos.data(), slot.data(), probs.data());
+    for (size_t i = 0; i < n; ++i) bits -= std::log2(static_cast<double>(probs[i * 256 + data[at + i]]));
+  }
+  methods::codec_params p;
+  p.model = m.get();
+  p.codec_param = ctx;
+  auto coded = methods::find_method("nn")->encode(data.data(), data.size(), p);
+  REQUIRE(coded.ok());
+  const double coded_bits = 8.0 * coded->size();
+  INFO("coded " << coded_bits << " bits, cross-entropy " << bits);
+  CHECK(coded_bits <= bits * 1.005 + 8 * 8);
+  CHECK(coded_bits >= bits * 0.99);
 }
