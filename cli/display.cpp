@@ -33,7 +33,7 @@ void display::warning(const std::string& text) {
 void display::info(const std::string& text) {
   if (verbosity < 2) return;
   progress_done();
-  std::fprintf(stdout, "%s\n", text.c_str());
+  std::fprintf(info_to_stderr ? stderr : stdout, "%s\n", text.c_str());
 }
 
 void display::progress(const archive_nn::progress_info& p) {

@@ -14,11 +14,12 @@ class display {
  public:
   int verbosity = 1;
   bool progress_enabled = false;
+  bool info_to_stderr = false;  // the archive goes to stdout (-cf -): names must not mix into it
 
   // "nntar: ARCHIVE: message [name #code]" on stderr.
   void error(const std::string& archive, const archive_nn::error& e);
   void warning(const std::string& text);
-  void info(const std::string& text);  // stdout, verbosity >= 2
+  void info(const std::string& text);  // stdout (or stderr), verbosity >= 2
   void progress(const archive_nn::progress_info& p);
   void progress_done();
 

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   const options& o = parsed.value();
   out.verbosity = o.verbosity;
   out.progress_enabled = o.progress;
+  out.info_to_stderr = o.what == mode::create && o.archive == "-";  // like GNU tar
   try {
     switch (o.what) {
       case mode::help: std::printf("%s", o.help_text.c_str()); return exit_ok;
