@@ -84,7 +84,10 @@ class extractor : public archive_nn::entry_visitor {
     }
     target_ = root_ + rel;
     if (e.type == entry_type::file) {
-      tmp_ = target_ + ".nntar-" + std::to_string(getpid()) + ".tmp";
+      // A short temporary name in the target's directory: appending to a
+      // name near NAME_MAX (255 bytes) would fail with ENAMETOOLONG.
+      tmp_ = target_.substr(0, target_.rfind('/') + 1) + ".nntar-" + std::to_string(getpid()) + "-" +
+             std::to_string(tmp_serial_++) + ".tmp";
       fd_ = open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
       if (fd_ < 0) {
         entry_status_ = make_error(errc::extract_failed, "cannot create: " + std::string(std::strerror(errno)));
@@ -206,6 +209,7 @@ class extractor : public archive_nn::entry_visitor {
   bool test_;
   std::string root_, target_, tmp_;
   int fd_ = -1;
+  uint64_t tmp_serial_ = 0;
   status entry_status_ = archive_nn::ok_status();
   std::vector<std::pair<std::string, entry_header>> dirs_;
   std::set<std::string> selected_;
