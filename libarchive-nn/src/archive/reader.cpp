@@ -356,6 +356,7 @@ result<std::vector<index_entry>> list_archive(byte_source& source, const read_op
     if (rec.type == record_type::entry_header) {
       index_entry e;
       e.entry_offset = at;
+      e.size_coded = rd.offset() - at;  // as in the index: the header alone for non-file entries
       e.header = rec.entry;
       out.push_back(std::move(e));
     } else if (rec.type == record_type::chunk && !out.empty()) {
