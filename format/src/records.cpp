@@ -73,8 +73,10 @@ std::vector<uint8_t> encode_archive_header() {
 }
 
 status decode_archive_header(const uint8_t* data, size_t size) {
-  ANN_RETURN_ERROR_IF(size < archive_magic.size(), truncated, "archive header: truncated");
-  ANN_RETURN_ERROR_IF(std::memcmp(data, archive_magic.data(), archive_magic.size()) != 0, magic_wrong,
+  // Compare what there is first: a short non-archive is "bad magic", a short
+  // prefix of an archive "truncated".
+  const size_t have = size < archive_magic.size() ? size : archive_magic.size();
+  ANN_RETURN_ERROR_IF(have > 0 && std::memcmp(data, archive_magic.data(), have) != 0, magic_wrong,
                       "not an nntar archive (bad magic)");
   ANN_RETURN_ERROR_IF(size < archive_header_size, truncated, "archive header: truncated");
   byte_reader r(data + 8, size - 8);
