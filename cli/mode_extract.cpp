@@ -70,7 +70,12 @@ class extractor : public archive_nn::entry_visitor {
   bool begin_entry(const entry_header& e) override {
     entry_status_ = archive_nn::ok_status();
     fd_ = -1;
-    selected_.insert(e.path);
+    if (!selected_.insert(e.path).second && !test_ && !o_.absolute_names) {
+      // A later entry with the same name would replace (or, for a symlink,
+      // redirect) what was just extracted: refuse unless -P.
+      entry_status_ = make_error(errc::duplicate_path, "appears twice in the archive; second copy skipped (use -P)");
+      return false;
+    }
     if (test_) return true;
     if (!o_.absolute_names && !archive_nn::path_is_safe(e.path)) {
       entry_status_ = make_error(errc::path_unsafe, "unsafe path (absolute or with '..'); skipped (use -P)");
@@ -132,10 +137,14 @@ class extractor : public archive_nn::entry_visitor {
     out_.info(e.path);
   }
 
+  // setuid/setgid come back only with -P (bsdtar -p): an archive should not
+  // be able to plant set-id programs by default.
+  uint32_t permitted_mode(uint32_t mode) const { return o_.absolute_names ? mode : mode & 01777; }
+
   // Directory metadata last: writing entries inside would change the mtimes.
   void finish_directories() {
     for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) {
-      chmod(it->first.c_str(), it->second.mode);
+      chmod(it->first.c_str(), permitted_mode(it->second.mode));
       set_times(it->first, it->second, true);
     }
   }
@@ -148,7 +157,7 @@ class extractor : public archive_nn::entry_visitor {
     struct stat st;
     switch (e.type) {
       case entry_type::file: {
-        if (fchmod(fd_, e.mode) != 0 || close(fd_) != 0) {
+        if (fchmod(fd_, permitted_mode(e.mode)) != 0 || close(fd_) != 0) {
           fd_ = -1;
           return make_error(errc::extract_failed, std::string("cannot finish file: ") + std::strerror(errno));
         }

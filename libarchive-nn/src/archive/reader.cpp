@@ -3,6 +3,7 @@
 // decoded on a thread pool, and the visitor sees entries strictly in order.
 #include <xxhash.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <variant>
@@ -84,7 +85,13 @@ class archive_decoder {
         slot.err = make_error(errc::model_missing,
                               "model " + hash_text(m.hash) + " is referenced but not available (pass --model FILE)");
     } else {
-      auto loaded = load_model_bytes(m.payload.data(), m.payload.size());
+      static const uint8_t xz_magic[6] = {0xFD, '7', 'z', 'X', 'Z', 0x00};
+      const bool is_xz = m.payload.size() >= 6 && std::equal(xz_magic, xz_magic + 6, m.payload.data());
+      auto loaded = (m.storage == model_storage::embedded_xz) == is_xz
+                        ? load_model_bytes(m.payload.data(), m.payload.size())
+                        : result<model_handle>(make_error(errc::model_corrupt, "storage does not match the payload"));
+      if (loaded.ok() && loaded.value()->file_bytes().size() != m.model_size)
+        loaded = make_error(errc::model_corrupt, "Model_Size does not match the embedded model");
       if (!loaded.ok()) {
         slot.err = make_error(errc::model_corrupt, "embedded model " + hash_text(m.hash) + ": " + loaded.err().message);
       } else if (loaded.value()->hash() != m.hash) {
@@ -92,6 +99,11 @@ class archive_decoder {
       } else {
         slot.model = loaded.value();
       }
+    }
+    if (models_.count(m.model_id)) {
+      // A second record with the same id poisons it: chunks must not guess.
+      slot.model.reset();
+      slot.err = make_error(errc::model_corrupt, "two model records with id " + std::to_string(m.model_id));
     }
     models_[m.model_id] = std::move(slot);
   }
