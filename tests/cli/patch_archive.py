@@ -29,6 +29,7 @@ Patching commands rewrite ARCHIVE in place.
 import os
 import sys
 
+sys.dont_write_bytecode = True  # the source tree may be read-only
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from xxh64 import xxh64, xxh32low  # noqa: E402
 

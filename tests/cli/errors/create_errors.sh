@@ -1,0 +1,26 @@
+# Create-side failures: a missing input (exit 1, other inputs archived), an
+# unwritable archive path (exit 2, nothing left behind), the archive itself
+# among the inputs (skipped), '..' and '/' stripped from names with a warning.
+set -eu
+. "$TESTDATA/cli/lib.sh"
+
+mkdir src
+echo a >src/a
+expect_exit 1 err.txt "$NNTAR" -cf a.nna src/a nope
+expect_in err.txt "nope"
+[ "$("$NNTAR" -tf a.nna)" = src/a ] || fail "existing input not archived"
+expect_exit 2 err.txt "$NNTAR" -cf no/such/dir/a.nna src
+expect_in err.txt "no/such/dir/a.nna"
+[ ! -e no ] || fail "directory created"
+"$NNTAR" -cf src/self.nna src 2>err.txt
+expect_in err.txt "src/self.nna" "skipped"
+"$NNTAR" -tf src/self.nna | grep -q self.nna && fail "the archive archived itself"
+mkdir -p deep/er
+cd deep/er
+"$NNTAR" -cf ../../up.nna ../../src/a 2>../../err.txt
+cd ../..
+expect_in err.txt "removing leading"
+[ "$("$NNTAR" -tf up.nna)" = src/a ] || fail "'..' not stripped: $("$NNTAR" -tf up.nna)"
+"$NNTAR" -cf abs.nna "$PWD/src/a" 2>err.txt
+"$NNTAR" -tf abs.nna | grep -q '^/' && fail "absolute name stored"
+[ -z "$(ls -A | grep nntar-tmp || true)" ] || fail "temporary archive left"
