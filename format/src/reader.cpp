@@ -23,6 +23,21 @@ status archive_reader::read_exact(void* data, size_t size) {
   return ok_status();
 }
 
+// Reads size bytes onto the end of out, growing it as the data arrives: a
+// size field larger than what is left of the archive costs at most one step
+// of memory, not the size it claims (§10, validate before allocating).
+status archive_reader::read_appending(std::vector<uint8_t>& out, uint64_t size) {
+  constexpr uint64_t step = uint64_t(1) << 20;
+  while (size > 0) {
+    const size_t n = static_cast<size_t>(size < step ? size : step);
+    const size_t at = out.size();
+    out.resize(at + n);
+    ANN_TRY(read_exact(out.data() + at, n));
+    size -= n;
+  }
+  return ok_status();
+}
+
 status archive_reader::skip(uint64_t size) {
   if (source_.seekable()) {
     ANN_TRY_ASSIGN(uint64_t total, source_.size());
@@ -105,8 +120,7 @@ result<record> archive_reader::next_record(bool want_payload) {
     // the footer are complete and intact: a truncated archive is an error.
     ANN_RETURN_ERROR_IF(body_size > limits_.index_size_max, limit_exceeded, where + ": index larger than the limit");
     std::vector<uint8_t> index(head, head + head_len);
-    index.resize(head_len + body_size);
-    ANN_TRY(read_exact(index.data() + head_len, static_cast<size_t>(body_size)));
+    ANN_TRY(read_appending(index, body_size));
     uint8_t footer[index_footer_size];
     ANN_TRY(read_exact(footer, sizeof footer));
     ANN_TRY_ASSIGN(const index_footer f, decode_index_footer(footer, sizeof footer, offset_));
@@ -135,8 +149,7 @@ result<record> archive_reader::next_record(bool want_payload) {
       ANN_TRY(parse_model_body(body, body_len, limits_, rec.model));
       if (rec.model.stored_size) {
         if (want_payload) {
-          rec.model.payload.resize(static_cast<size_t>(rec.model.stored_size));
-          ANN_TRY(read_exact(rec.model.payload.data(), rec.model.payload.size()));
+          ANN_TRY(read_appending(rec.model.payload, rec.model.stored_size));
         } else {
           ANN_TRY(skip(rec.model.stored_size));
         }
@@ -149,8 +162,7 @@ result<record> archive_reader::next_record(bool want_payload) {
     case record_type::chunk:
       ANN_TRY(parse_chunk_body(body, body_len, limits_, rec.chunk));
       if (want_payload) {
-        rec.payload.resize(static_cast<size_t>(rec.chunk.size_coded));
-        ANN_TRY(read_exact(rec.payload.data(), rec.payload.size()));
+        ANN_TRY(read_appending(rec.payload, rec.chunk.size_coded));
       } else {
         ANN_TRY(skip(rec.chunk.size_coded));
       }

@@ -192,6 +192,7 @@ class archive_reader {
 
  private:
   status read_exact(void* data, size_t size);
+  status read_appending(std::vector<uint8_t>& out, uint64_t size);
   status skip(uint64_t size);
   result<record> next_record(bool want_payload);
   result<record> next_after_skippable(bool want_payload);
