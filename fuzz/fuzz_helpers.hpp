@@ -1,0 +1,147 @@
+// Support code shared by the fuzz targets (STYLE.md practice 12): FUZZ_ASSERT,
+// a data producer that turns the fuzz input into integers and byte strings
+// (zstd's fuzz_data_producer), and the small models and helpers several
+// targets need. Header-only so every target stays one .cpp file.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "archive_nn/archive_nn.hpp"
+#include "model/model_file.hpp"
+
+// A property the target checks failed: print where and abort, so libFuzzer
+// (or the regression driver) reports the input as a crash.
+#define FUZZ_ASSERT_MSG(cond, msg)                                                              \
+  do {                                                                                          \
+    if (!(cond)) {                                                                              \
+      std::fprintf(stderr, "%s:%d: FUZZ_ASSERT(%s) failed: %s\n", __FILE__, __LINE__, #cond,    \
+                   std::string(msg).c_str());                                                   \
+      std::abort();                                                                             \
+    }                                                                                           \
+  } while (0)
+#define FUZZ_ASSERT(cond) FUZZ_ASSERT_MSG(cond, "")
+
+namespace fuzz {
+
+// Consumes integers from the end of the input and byte strings from the
+// front, so a mutation of the data rarely changes the structure and the other
+// way round. Past the end every read returns zeros / the low end of a range.
+class data_producer {
+ public:
+  data_producer(const uint8_t* data, size_t size) : data_(data), size_(size) {}
+
+  size_t remaining() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+  // Uniform-ish in [lo, hi] (inclusive); consumes only the bytes the range needs.
+  uint64_t u64_in(uint64_t lo, uint64_t hi) {
+    if (hi <= lo) return lo;
+    const uint64_t range = hi - lo;
+    uint64_t v = 0;
+    for (unsigned bits = 0; bits < 64 && (range >> bits) != 0 && size_ > 0; bits += 8)
+      v = (v << 8) | data_[--size_];
+    return range == UINT64_MAX ? v : lo + v % (range + 1);
+  }
+  uint32_t u32_in(uint32_t lo, uint32_t hi) { return static_cast<uint32_t>(u64_in(lo, hi)); }
+  uint32_t u32() { return u32_in(0, UINT32_MAX); }
+  uint64_t u64() { return u64_in(0, UINT64_MAX); }
+  uint8_t u8() { return static_cast<uint8_t>(u64_in(0, 255)); }
+  bool flag() { return u64_in(0, 1) != 0; }
+  // Any bit pattern, NaN and Inf included.
+  float f32_bits() {
+    const uint32_t bits = u32();
+    float f;
+    std::memcpy(&f, &bits, 4);
+    return f;
+  }
+  // Up to n bytes from the front.
+  std::vector<uint8_t> bytes(size_t n) {
+    if (n > size_) n = size_;
+    std::vector<uint8_t> v(data_, data_ + n);
+    data_ += n;
+    size_ -= n;
+    return v;
+  }
+  std::vector<uint8_t> rest() { return bytes(size_); }
+  std::string str(size_t n) {
+    const std::vector<uint8_t> v = bytes(n);
+    return std::string(v.begin(), v.end());
+  }
+
+ private:
+  const uint8_t* data_;
+  size_t size_;
+};
+
+// A random model built in memory (tests/unit/test_helpers.cpp's recipe):
+// weights from a fixed seed, so every run of a target sees the same model.
+inline archive_nn::model_handle random_model(uint32_t d_model, uint32_t layers, uint32_t heads, uint32_t d_ff,
+                                             uint32_t context, uint32_t seed, bool post_norm) {
+  namespace m = archive_nn::model;
+  m::model_file f;
+  f.hp.d_model = d_model;
+  f.hp.n_layer = layers;
+  f.hp.n_head = heads;
+  f.hp.d_ff = d_ff;
+  f.hp.context_length = context;
+  f.hp.norm = post_norm ? m::norm_placement::post : m::norm_placement::pre;
+  f.extras.push_back({"general.name", m::value_type::string, 0, 0.0f, "fuzz-tiny"});
+  std::mt19937 rng(seed);
+  for (const m::tensor_desc& t : m::tensor_layout(f.hp)) {
+    const bool is_norm = t.shape.size() == 1;
+    std::normal_distribution<float> dist(
+        0.0f, t.name == "token_embd.weight" ? 1.0f : 1.5f / std::sqrt(static_cast<float>(t.shape.back())));
+    std::vector<uint16_t> data(t.elements());
+    for (uint16_t& h : data) h = m::f32_to_f16(is_norm ? 1.0f + 0.1f * dist(rng) : dist(rng));
+    f.tensors.push_back(std::move(data));
+  }
+  const std::vector<uint8_t> bytes = m::serialize(f);
+  auto r = archive_nn::load_model_bytes(bytes.data(), bytes.size());
+  FUZZ_ASSERT_MSG(r.ok(), "the in-memory fuzz model does not load");
+  return r.value();
+}
+
+// The tiny model of the nn fuzzers: d_model 16, 1 layer, 2 heads, d_ff 16,
+// context 32 (pre-norm), and a post-norm twin.
+inline const archive_nn::model_handle& tiny_model() {
+  static const archive_nn::model_handle m = random_model(16, 1, 2, 16, 32, 1234, false);
+  return m;
+}
+inline const archive_nn::model_handle& tiny_model_post() {
+  static const archive_nn::model_handle m = random_model(16, 1, 2, 16, 32, 4321, true);
+  return m;
+}
+
+// A source that refuses to seek, as a pipe: exercises the sequential paths.
+class pipe_source : public archive_nn::byte_source {
+ public:
+  pipe_source(const uint8_t* data, size_t size) : data_(data), size_(size) {}
+  archive_nn::result<size_t> read(void* out, size_t n) override {
+    if (n > size_ - pos_) n = size_ - pos_;
+    if (n) std::memcpy(out, data_ + pos_, n);
+    pos_ += n;
+    return n;
+  }
+  bool seekable() const override { return false; }
+  archive_nn::status seek(uint64_t) override {
+    return archive_nn::make_error(archive_nn::errc::io_read_failed, "pipe: cannot seek");
+  }
+  archive_nn::result<uint64_t> size() override {
+    return archive_nn::make_error(archive_nn::errc::io_read_failed, "pipe: no size");
+  }
+
+ private:
+  const uint8_t* data_;
+  size_t size_;
+  size_t pos_ = 0;
+};
+
+}  // namespace fuzz
