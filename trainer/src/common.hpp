@@ -19,6 +19,9 @@ class usage_error : public std::runtime_error {
 
 // Wall-clock seconds since an arbitrary epoch (steady clock).
 double now_seconds();
+// CPU seconds used by all threads of the process: on a shared machine,
+// bytes per CPU-second is a steadier speed measure than bytes per second.
+double process_cpu_seconds();
 
 std::vector<uint8_t> read_file(const std::string& path);
 // Writes path.tmp, flushes it and renames it over path, so a crash never

@@ -128,10 +128,10 @@ int run_training(const train_options& o) {
   opt.clip = cfg.clip;
 
   const double session_start = now_seconds();
-  double last_log = session_start, last_ckpt = session_start, train_seconds = 0;
+  double last_log = session_start, last_ckpt = session_start, train_seconds = 0, train_cpu_seconds = 0;
   const uint64_t session_first_step = step;
   uint64_t log_step = step;
-  double log_train_seconds = 0;
+  double log_train_seconds = 0, log_cpu_seconds = 0;
   double loss_sum = 0;
   uint64_t loss_n = 0;
   uint64_t last_eval_step = UINT64_MAX;  // the final evaluation always runs
@@ -180,10 +180,11 @@ int run_training(const train_options& o) {
 
     opt.lr = learning_rate(cfg, step, elapsed());
     pick.fill(step, cfg.batch, batch.data());
-    const double t0 = now_seconds();
+    const double t0 = now_seconds(), c0 = process_cpu_seconds();
     const step_result r = m.train_step(batch.data(), cfg.batch, opt);
     const double t1 = now_seconds();
     train_seconds += t1 - t0;
+    train_cpu_seconds += process_cpu_seconds() - c0;
     if (!std::isfinite(r.loss_bits_per_byte))
       throw usage_error("training diverged at step " + std::to_string(step) +
                         " (loss is not finite); lower --lr or raise --warmup");
@@ -194,9 +195,10 @@ int run_training(const train_options& o) {
 
     if (t1 - last_log >= o.log_every || (cfg.steps && step == cfg.steps)) {
       // The recent rate: the first steps are slow while the heap grows.
-      const double rate = train_seconds > log_train_seconds
-                              ? double(step - log_step) * cfg.batch * ctx / (train_seconds - log_train_seconds)
-                              : 0.0;
+      const double recent_bytes = double(step - log_step) * cfg.batch * ctx;
+      const double rate = train_seconds > log_train_seconds ? recent_bytes / (train_seconds - log_train_seconds) : 0.0;
+      const double cpu_rate =
+          train_cpu_seconds > log_cpu_seconds ? recent_bytes / (train_cpu_seconds - log_cpu_seconds) : 0.0;
       double eta = -1;
       const double per_step = train_seconds / double(step - session_first_step);
       if (cfg.steps) eta = double(cfg.steps - step) * per_step;
@@ -205,16 +207,18 @@ int run_training(const train_options& o) {
         eta = eta < 0 ? left : std::min(eta, left);
       }
       char line[256];
-      std::snprintf(line, sizeof line, "step %llu%s  loss %.4f bits/byte  lr %.3g  |g| %.3g  %.0f B/s  ETA %s\n",
+      std::snprintf(line, sizeof line,
+                    "step %llu%s  loss %.4f bits/byte  lr %.3g  |g| %.3g  %.0f B/s (%.0f/CPU-s)  ETA %s\n",
                     static_cast<unsigned long long>(step),
                     cfg.steps ? ("/" + std::to_string(cfg.steps)).c_str() : "", loss_sum / double(loss_n), opt.lr,
-                    r.grad_norm, rate, human_duration(eta).c_str());
+                    r.grad_norm, rate, cpu_rate, human_duration(eta).c_str());
       std::cerr << line;
       loss_sum = 0;
       loss_n = 0;
       last_log = t1;
       log_step = step;
       log_train_seconds = train_seconds;
+      log_cpu_seconds = train_cpu_seconds;
     }
     if (o.eval_every && step % o.eval_every == 0) run_eval_now();
     if (now_seconds() - last_ckpt >= o.checkpoint_every) save();
@@ -230,10 +234,12 @@ int run_training(const train_options& o) {
   info.eval_bits_per_byte = last_eval;
   const tensor_list params = m.params();
   const uint64_t file_bytes = export_model(o.export_path, hp, params, info);
-  std::printf("exported %s: %llu parameters, %llu bytes, %llu steps, %s%s\n", o.export_path.c_str(),
-              static_cast<unsigned long long>(hp.parameter_count()), static_cast<unsigned long long>(file_bytes),
-              static_cast<unsigned long long>(step), format_double(bytes_per_second(), 0).c_str(),
-              " training bytes/s");
+  const double session_bytes = double(step - session_first_step) * cfg.batch * ctx;
+  std::printf("exported %s: %llu parameters, %llu bytes, %llu steps, %s training bytes/s (%s per CPU-second)\n",
+              o.export_path.c_str(), static_cast<unsigned long long>(hp.parameter_count()),
+              static_cast<unsigned long long>(file_bytes), static_cast<unsigned long long>(step),
+              format_double(bytes_per_second(), 0).c_str(),
+              format_double(train_cpu_seconds > 0 ? session_bytes / train_cpu_seconds : 0.0, 0).c_str());
   if (!last_eval.empty()) std::printf("final eval:%s\n", eval_line(last_eval).c_str());
   if (!o.card.empty()) {
     card_info c;
