@@ -17,6 +17,11 @@ std::vector<float> randv(std::mt19937& rng, size_t n, float scale) {
   for (float& x : v) x = d(rng);
   return v;
 }
+std::vector<uint16_t> halves(const std::vector<float>& f) {
+  std::vector<uint16_t> h(f.size());
+  for (size_t i = 0; i < f.size(); ++i) h[i] = to_half(f[i]);
+  return h;
+}
 bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
@@ -33,7 +38,8 @@ TEST_CASE("SIMD kernels equal the reference kernels bit for bit", "[kernels]") {
   SECTION("linear, odd and even shapes") {
     const size_t shapes[][3] = {{1, 16, 8}, {3, 17, 25}, {4, 64, 48}, {7, 128, 512}, {33, 40, 256}, {5, 3, 1}, {9, 512, 130}};
     for (const auto& s : shapes) {
-      const auto x = randv(rng, s[0] * s[1], 1.0f), w = randv(rng, s[1] * s[2], 0.3f);
+      const auto x = randv(rng, s[0] * s[1], 1.0f);
+      const auto w = halves(randv(rng, s[1] * s[2], 0.3f));
       std::vector<float> y1(s[0] * s[2]), y2(s[0] * s[2]);
       ref.linear(x.data(), s[0], s[1], w.data(), s[2], y1.data());
       simd->linear(x.data(), s[0], s[1], w.data(), s[2], y2.data());
@@ -45,7 +51,8 @@ TEST_CASE("SIMD kernels equal the reference kernels bit for bit", "[kernels]") {
     for (size_t n : {1, 7, 8, 15, 16, 17, 100, 1024}) {
       for (size_t dh : {4, 8, 16, 20, 40}) {
         const size_t stride = 1100;
-        const auto q = randv(rng, dh, 1.0f), kt = randv(rng, dh * stride, 1.0f), v = randv(rng, n * 64, 1.0f);
+        const auto q = randv(rng, dh, 1.0f);
+        const auto kt = halves(randv(rng, dh * stride, 1.0f)), v = halves(randv(rng, n * 64, 1.0f));
         std::vector<float> s1(n), s2(n), o1(dh), o2(dh);
         ref.attn_scores(q.data(), kt.data(), dh, stride, n, 0.25f, s1.data());
         simd->attn_scores(q.data(), kt.data(), dh, stride, n, 0.25f, s2.data());
@@ -61,7 +68,8 @@ TEST_CASE("SIMD kernels equal the reference kernels bit for bit", "[kernels]") {
       for (size_t heads : {1, 2, 8}) {
         for (size_t dh : {8, 12, 16, 32}) {
           const size_t d = heads * dh, pstride = 400;
-          const auto p = randv(rng, heads * pstride, 1.0f), v = randv(rng, n * d, 1.0f);
+          const auto p = randv(rng, heads * pstride, 1.0f);
+          const auto v = halves(randv(rng, n * d, 1.0f));
           std::vector<float> o1(d), o2(d), o3(d);
           ref.attn_mix_heads(p.data(), pstride, v.data(), d, n, heads, dh, o1.data());
           simd->attn_mix_heads(p.data(), pstride, v.data(), d, n, heads, dh, o2.data());
@@ -78,6 +86,31 @@ TEST_CASE("SIMD kernels equal the reference kernels bit for bit", "[kernels]") {
       s[0] = std::numeric_limits<float>::quiet_NaN();
       CHECK(std::isnan(ref.max_of(s.data(), n)));
       CHECK(std::isnan(simd->max_of(s.data(), n)));
+    }
+  }
+  SECTION("sum_rows and to_half_strided") {
+    for (size_t rows : {1, 7, 8, 9, 16}) {
+      for (size_t n : {1, 5, 8, 9, 63, 64, 513}) {
+        const auto e = randv(rng, rows * 600, 1.0f);
+        std::vector<float> z1(rows), z2(rows);
+        ref.sum_rows(e.data(), 600, n, rows, z1.data());
+        simd->sum_rows(e.data(), 600, n, rows, z2.data());
+        CHECK(same_bits(z1, z2));
+      }
+    }
+    auto src = randv(rng, 1000, 30000.0f);
+    src[3] = 70000.0f;
+    src[4] = -1e-7f;
+    src[5] = 3e-6f;
+    src[6] = std::numeric_limits<float>::quiet_NaN();
+    src[7] = -std::numeric_limits<float>::infinity();
+    src[8] = 65519.0f;
+    src[9] = 65520.0f;
+    for (size_t stride : {1, 3}) {
+      std::vector<uint16_t> h1(1000 * stride), h2(1000 * stride);
+      ref.to_half_strided(src.data(), 1000, h1.data(), stride);
+      simd->to_half_strided(src.data(), 1000, h2.data(), stride);
+      CHECK(h1 == h2);
     }
   }
   SECTION("rmsnorm and silu_mul") {

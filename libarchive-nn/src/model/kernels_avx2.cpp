@@ -16,18 +16,22 @@ inline namespace v1 {
 namespace nn {
 namespace {
 
+inline __m256 load_half8(const uint16_t* p) {
+  return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+
 // One output column o for rows [r0, r1): the scalar definition.
-void linear_column_scalar(const float* x, size_t r0, size_t r1, size_t in, const float* wt, size_t out, size_t o,
+void linear_column_scalar(const float* x, size_t r0, size_t r1, size_t in, const uint16_t* wt, size_t out, size_t o,
                           float* y) {
   for (size_t r = r0; r < r1; ++r) {
     float acc = 0.0f;
-    for (size_t i = 0; i < in; ++i) acc = fma_nn(x[r * in + i], wt[i * out + o], acc);
+    for (size_t i = 0; i < in; ++i) acc = fma_nn(x[r * in + i], _cvtsh_ss(wt[i * out + o]), acc);
     y[r * out + o] = acc;
   }
 }
 
 // Rows [r0, r0+4) x columns [o, o+24): 12 independent fma chains.
-inline void tile_4x24(const float* x, size_t r0, size_t in, const float* wt, size_t out, size_t o, float* y) {
+inline void tile_4x24(const float* x, size_t r0, size_t in, const uint16_t* wt, size_t out, size_t o, float* y) {
   __m256 a00 = _mm256_setzero_ps(), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
   __m256 a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
   const float* x0 = x + r0 * in;
@@ -35,8 +39,8 @@ inline void tile_4x24(const float* x, size_t r0, size_t in, const float* wt, siz
   const float* x2 = x1 + in;
   const float* x3 = x2 + in;
   for (size_t i = 0; i < in; ++i) {
-    const float* w = wt + i * out + o;
-    const __m256 w0 = _mm256_loadu_ps(w), w1 = _mm256_loadu_ps(w + 8), w2 = _mm256_loadu_ps(w + 16);
+    const uint16_t* w = wt + i * out + o;
+    const __m256 w0 = load_half8(w), w1 = load_half8(w + 8), w2 = load_half8(w + 16);
     __m256 b = _mm256_broadcast_ss(x0 + i);
     a00 = _mm256_fmadd_ps(b, w0, a00);
     a01 = _mm256_fmadd_ps(b, w1, a01);
@@ -70,14 +74,14 @@ inline void tile_4x24(const float* x, size_t r0, size_t in, const float* wt, siz
 }
 
 // One row x columns [o, o+8).
-inline void tile_1x8(const float* x, size_t r, size_t in, const float* wt, size_t out, size_t o, float* y) {
+inline void tile_1x8(const float* x, size_t r, size_t in, const uint16_t* wt, size_t out, size_t o, float* y) {
   __m256 acc = _mm256_setzero_ps();
   const float* xr = x + r * in;
-  for (size_t i = 0; i < in; ++i) acc = _mm256_fmadd_ps(_mm256_broadcast_ss(xr + i), _mm256_loadu_ps(wt + i * out + o), acc);
+  for (size_t i = 0; i < in; ++i) acc = _mm256_fmadd_ps(_mm256_broadcast_ss(xr + i), load_half8(wt + i * out + o), acc);
   _mm256_storeu_ps(y + r * out + o, acc);
 }
 
-void linear_avx2(const float* x, size_t rows, size_t in, const float* wt, size_t out, float* y) {
+void linear_avx2(const float* x, size_t rows, size_t in, const uint16_t* wt, size_t out, float* y) {
   const size_t out24 = out - out % 24;
   const size_t rows4 = rows - rows % 4;
   for (size_t o = 0; o < out24; o += 24) {
@@ -91,7 +95,7 @@ void linear_avx2(const float* x, size_t rows, size_t in, const float* wt, size_t
   for (; o < out; ++o) linear_column_scalar(x, 0, rows, in, wt, out, o, y);
 }
 
-void attn_scores_avx2(const float* q, const float* kt, size_t dh, size_t stride, size_t n, float scale, float* s) {
+void attn_scores_avx2(const float* q, const uint16_t* kt, size_t dh, size_t stride, size_t n, float scale, float* s) {
   const __m256 vscale = _mm256_set1_ps(scale);
   size_t j = 0;
   // 64 keys at a time: 8 independent chains hide the fma latency.
@@ -100,26 +104,26 @@ void attn_scores_avx2(const float* q, const float* kt, size_t dh, size_t stride,
     for (int i = 0; i < 8; ++i) a[i] = _mm256_setzero_ps();
     for (size_t c = 0; c < dh; ++c) {
       const __m256 qc = _mm256_broadcast_ss(q + c);
-      const float* row = kt + c * stride + j;
-      a[0] = _mm256_fmadd_ps(qc, _mm256_loadu_ps(row), a[0]);
-      a[1] = _mm256_fmadd_ps(qc, _mm256_loadu_ps(row + 8), a[1]);
-      a[2] = _mm256_fmadd_ps(qc, _mm256_loadu_ps(row + 16), a[2]);
-      a[3] = _mm256_fmadd_ps(qc, _mm256_loadu_ps(row + 24), a[3]);
-      a[4] = _mm256_fmadd_ps(qc, _mm256_loadu_ps(row + 32), a[4]);
-      a[5] = _mm256_fmadd_ps(qc, _mm256_loadu_ps(row + 40), a[5]);
-      a[6] = _mm256_fmadd_ps(qc, _mm256_loadu_ps(row + 48), a[6]);
-      a[7] = _mm256_fmadd_ps(qc, _mm256_loadu_ps(row + 56), a[7]);
+      const uint16_t* row = kt + c * stride + j;
+      a[0] = _mm256_fmadd_ps(qc, load_half8(row), a[0]);
+      a[1] = _mm256_fmadd_ps(qc, load_half8(row + 8), a[1]);
+      a[2] = _mm256_fmadd_ps(qc, load_half8(row + 16), a[2]);
+      a[3] = _mm256_fmadd_ps(qc, load_half8(row + 24), a[3]);
+      a[4] = _mm256_fmadd_ps(qc, load_half8(row + 32), a[4]);
+      a[5] = _mm256_fmadd_ps(qc, load_half8(row + 40), a[5]);
+      a[6] = _mm256_fmadd_ps(qc, load_half8(row + 48), a[6]);
+      a[7] = _mm256_fmadd_ps(qc, load_half8(row + 56), a[7]);
     }
     for (int i = 0; i < 8; ++i) _mm256_storeu_ps(s + j + 8 * i, _mm256_mul_ps(a[i], vscale));
   }
   for (; j + 8 <= n; j += 8) {
     __m256 a0 = _mm256_setzero_ps();
-    for (size_t c = 0; c < dh; ++c) a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(q + c), _mm256_loadu_ps(kt + c * stride + j), a0);
+    for (size_t c = 0; c < dh; ++c) a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(q + c), load_half8(kt + c * stride + j), a0);
     _mm256_storeu_ps(s + j, _mm256_mul_ps(a0, vscale));
   }
   for (; j < n; ++j) {
     float acc = 0.0f;
-    for (size_t c = 0; c < dh; ++c) acc = fma_nn(q[c], kt[c * stride + j], acc);
+    for (size_t c = 0; c < dh; ++c) acc = fma_nn(q[c], _cvtsh_ss(kt[c * stride + j]), acc);
     s[j] = acc * scale;
   }
 }
@@ -151,33 +155,33 @@ void exp_shift_avx2(const float* s, size_t n, float m, float* e) {
   for (; j < n; ++j) e[j] = exp_nn(s[j] - m);
 }
 
-void attn_mix_avx2(const float* p, const float* v, size_t vstride, size_t n, size_t dh, float* o) {
+void attn_mix_avx2(const float* p, const uint16_t* v, size_t vstride, size_t n, size_t dh, float* o) {
   size_t c = 0;
   for (; c + 16 <= dh; c += 16) {
     __m256 a0 = _mm256_setzero_ps(), a1 = a0;
     for (size_t j = 0; j < n; ++j) {
       const __m256 pj = _mm256_broadcast_ss(p + j);
-      a0 = _mm256_fmadd_ps(pj, _mm256_loadu_ps(v + j * vstride + c), a0);
-      a1 = _mm256_fmadd_ps(pj, _mm256_loadu_ps(v + j * vstride + c + 8), a1);
+      a0 = _mm256_fmadd_ps(pj, load_half8(v + j * vstride + c), a0);
+      a1 = _mm256_fmadd_ps(pj, load_half8(v + j * vstride + c + 8), a1);
     }
     _mm256_storeu_ps(o + c, a0);
     _mm256_storeu_ps(o + c + 8, a1);
   }
   for (; c + 8 <= dh; c += 8) {
     __m256 a0 = _mm256_setzero_ps();
-    for (size_t j = 0; j < n; ++j) a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(p + j), _mm256_loadu_ps(v + j * vstride + c), a0);
+    for (size_t j = 0; j < n; ++j) a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(p + j), load_half8(v + j * vstride + c), a0);
     _mm256_storeu_ps(o + c, a0);
   }
   for (; c < dh; ++c) {
     float acc = 0.0f;
-    for (size_t j = 0; j < n; ++j) acc = fma_nn(p[j], v[j * vstride + c], acc);
+    for (size_t j = 0; j < n; ++j) acc = fma_nn(p[j], _cvtsh_ss(v[j * vstride + c]), acc);
     o[c] = acc;
   }
 }
 
 // Columns [c0, c0 + 8*k) of all heads, k <= 8 vectors: 8 independent chains
 // hide the fma latency that one head's 2 chains cannot. Needs dh % 8 == 0.
-void attn_mix_heads_avx2(const float* p, size_t pstride, const float* v, size_t vstride, size_t n, size_t heads,
+void attn_mix_heads_avx2(const float* p, size_t pstride, const uint16_t* v, size_t vstride, size_t n, size_t heads,
                          size_t dh, float* o) {
   if (dh % 8 != 0) {
     for (size_t h = 0; h < heads; ++h) attn_mix_avx2(p + h * pstride, v + h * dh, vstride, n, dh, o + h * dh);
@@ -194,20 +198,20 @@ void attn_mix_heads_avx2(const float* p, size_t pstride, const float* v, size_t 
     }
     if (k == 8) {
       for (size_t j = 0; j < n; ++j) {
-        const float* vj = v + j * vstride + c0;
-        acc[0] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[0] + j), _mm256_loadu_ps(vj), acc[0]);
-        acc[1] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[1] + j), _mm256_loadu_ps(vj + 8), acc[1]);
-        acc[2] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[2] + j), _mm256_loadu_ps(vj + 16), acc[2]);
-        acc[3] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[3] + j), _mm256_loadu_ps(vj + 24), acc[3]);
-        acc[4] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[4] + j), _mm256_loadu_ps(vj + 32), acc[4]);
-        acc[5] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[5] + j), _mm256_loadu_ps(vj + 40), acc[5]);
-        acc[6] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[6] + j), _mm256_loadu_ps(vj + 48), acc[6]);
-        acc[7] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[7] + j), _mm256_loadu_ps(vj + 56), acc[7]);
+        const uint16_t* vj = v + j * vstride + c0;
+        acc[0] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[0] + j), load_half8(vj), acc[0]);
+        acc[1] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[1] + j), load_half8(vj + 8), acc[1]);
+        acc[2] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[2] + j), load_half8(vj + 16), acc[2]);
+        acc[3] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[3] + j), load_half8(vj + 24), acc[3]);
+        acc[4] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[4] + j), load_half8(vj + 32), acc[4]);
+        acc[5] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[5] + j), load_half8(vj + 40), acc[5]);
+        acc[6] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[6] + j), load_half8(vj + 48), acc[6]);
+        acc[7] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[7] + j), load_half8(vj + 56), acc[7]);
       }
     } else {
       for (size_t j = 0; j < n; ++j)
         for (size_t i = 0; i < k; ++i)
-          acc[i] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[i] + j), _mm256_loadu_ps(v + j * vstride + c0 + 8 * i), acc[i]);
+          acc[i] = _mm256_fmadd_ps(_mm256_broadcast_ss(prow[i] + j), load_half8(v + j * vstride + c0 + 8 * i), acc[i]);
     }
     for (size_t i = 0; i < k; ++i) _mm256_storeu_ps(o + c0 + 8 * i, acc[i]);
   }
@@ -269,12 +273,72 @@ void silu_mul_avx2(float* g, const float* u, size_t n) {
   for (; i < n; ++i) g[i] = silu_nn(g[i]) * u[i];
 }
 
+// Eight rows at a time: an 8x8 transpose turns eight row chains into one
+// vector chain whose lanes are the rows; each lane still adds j = 0, 1, 2...
+void sum_rows_avx2(const float* e, size_t stride, size_t n, size_t rows, float* z) {
+  size_t h0 = 0;
+  for (; h0 + 8 <= rows; h0 += 8) {
+    __m256 acc = _mm256_setzero_ps();
+    size_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+      __m256 r0 = _mm256_loadu_ps(e + (h0 + 0) * stride + j), r1 = _mm256_loadu_ps(e + (h0 + 1) * stride + j);
+      __m256 r2 = _mm256_loadu_ps(e + (h0 + 2) * stride + j), r3 = _mm256_loadu_ps(e + (h0 + 3) * stride + j);
+      __m256 r4 = _mm256_loadu_ps(e + (h0 + 4) * stride + j), r5 = _mm256_loadu_ps(e + (h0 + 5) * stride + j);
+      __m256 r6 = _mm256_loadu_ps(e + (h0 + 6) * stride + j), r7 = _mm256_loadu_ps(e + (h0 + 7) * stride + j);
+      const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+      const __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+      const __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+      const __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+      const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+      const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+      const __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+      const __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+      // column k of the 8x8 block (j + k for every row), in order k = 0..7
+      acc = _mm256_add_ps(acc, _mm256_permute2f128_ps(u0, u4, 0x20));
+      acc = _mm256_add_ps(acc, _mm256_permute2f128_ps(u1, u5, 0x20));
+      acc = _mm256_add_ps(acc, _mm256_permute2f128_ps(u2, u6, 0x20));
+      acc = _mm256_add_ps(acc, _mm256_permute2f128_ps(u3, u7, 0x20));
+      acc = _mm256_add_ps(acc, _mm256_permute2f128_ps(u0, u4, 0x31));
+      acc = _mm256_add_ps(acc, _mm256_permute2f128_ps(u1, u5, 0x31));
+      acc = _mm256_add_ps(acc, _mm256_permute2f128_ps(u2, u6, 0x31));
+      acc = _mm256_add_ps(acc, _mm256_permute2f128_ps(u3, u7, 0x31));
+    }
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, acc);
+    for (; j < n; ++j)
+      for (size_t h = 0; h < 8; ++h) lanes[h] = lanes[h] + e[(h0 + h) * stride + j];
+    for (size_t h = 0; h < 8; ++h) z[h0 + h] = lanes[h];
+  }
+  for (; h0 < rows; ++h0) {
+    float acc = 0.0f;
+    for (size_t j = 0; j < n; ++j) acc = acc + e[h0 * stride + j];
+    z[h0] = acc;
+  }
+}
+
+void to_half_strided_avx2(const float* src, size_t n, uint16_t* dst, size_t dst_stride) {
+  size_t i = 0;
+  if (dst_stride == 1)
+    for (; i + 8 <= n; i += 8)
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i),
+                       _mm256_cvtps_ph(_mm256_loadu_ps(src + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+  alignas(16) uint16_t h[8];
+  for (; i + 8 <= n; i += 8) {
+    _mm_store_si128(reinterpret_cast<__m128i*>(h),
+                    _mm256_cvtps_ph(_mm256_loadu_ps(src + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+    for (size_t k = 0; k < 8; ++k) dst[(i + k) * dst_stride] = h[k];
+  }
+  for (; i < n; ++i) dst[i * dst_stride] = _cvtss_sh(src[i], _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+}
+
 }  // namespace
 
 const kernel_table* kernels_avx2() {
   static const kernel_table table = {"avx2", linear_avx2, attn_scores_avx2, exp_shift_avx2, attn_mix_avx2,
-                                     attn_mix_heads_avx2, max_of_avx2, rmsnorm_avx2, silu_mul_avx2};
-  static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+                                     attn_mix_heads_avx2, max_of_avx2, rmsnorm_avx2, silu_mul_avx2,
+                                     sum_rows_avx2, to_half_strided_avx2};
+  static const bool supported =
+      __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
   return supported ? &table : nullptr;
 }
 

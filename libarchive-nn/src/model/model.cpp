@@ -20,11 +20,11 @@ std::vector<float> to_f32(const std::vector<uint16_t>& h) {
   return f;
 }
 
-// [rows=out][cols=in] float16 -> [in][out] float32.
-std::vector<float> transpose_f32(const std::vector<uint16_t>& h, size_t out, size_t in) {
-  std::vector<float> t(h.size());
+// [rows=out][cols=in] -> [in][out], still binary16.
+std::vector<uint16_t> transpose_half(const std::vector<uint16_t>& h, size_t out, size_t in) {
+  std::vector<uint16_t> t(h.size());
   for (size_t o = 0; o < out; ++o)
-    for (size_t i = 0; i < in; ++i) t[i * out + o] = archive_nn::model::f16_to_f32(h[o * in + i]);
+    for (size_t i = 0; i < in; ++i) t[i * out + o] = h[o * in + i];
   return t;
 }
 
@@ -101,18 +101,18 @@ result<std::shared_ptr<const model>> model::load(const uint8_t* data, size_t siz
   for (uint32_t l = 0; l < f.hp.n_layer; ++l) {
     layer_weights w;
     w.attn_norm = to_f32(f.tensors[t++]);
-    w.wq_t = transpose_f32(f.tensors[t++], d, d);
-    w.wk_t = transpose_f32(f.tensors[t++], d, d);
-    w.wv_t = transpose_f32(f.tensors[t++], d, d);
-    w.wo_t = transpose_f32(f.tensors[t++], d, d);
+    w.wq_t = transpose_half(f.tensors[t++], d, d);
+    w.wk_t = transpose_half(f.tensors[t++], d, d);
+    w.wv_t = transpose_half(f.tensors[t++], d, d);
+    w.wo_t = transpose_half(f.tensors[t++], d, d);
     w.ffn_norm = to_f32(f.tensors[t++]);
-    w.wgate_t = transpose_f32(f.tensors[t++], ff, d);
-    w.wup_t = transpose_f32(f.tensors[t++], ff, d);
-    w.wdown_t = transpose_f32(f.tensors[t++], d, ff);
+    w.wgate_t = transpose_half(f.tensors[t++], ff, d);
+    w.wup_t = transpose_half(f.tensors[t++], ff, d);
+    w.wdown_t = transpose_half(f.tensors[t++], d, ff);
     m->layers_.push_back(std::move(w));
   }
   m->out_norm_ = to_f32(f.tensors[t++]);
-  m->out_t_ = transpose_f32(f.tensors[t++], archive_nn::model::vocab_size, d);
+  m->out_t_ = transpose_half(f.tensors[t++], archive_nn::model::vocab_size, d);
 
   // Sinusoidal positions (spec/nn_forward.md §2).
   const size_t ctx = f.hp.context_length;

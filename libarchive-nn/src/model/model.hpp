@@ -21,8 +21,8 @@ std::string hash_hex(const model_hash& h);
 
 struct layer_weights {
   std::vector<float> attn_norm, ffn_norm;
-  // Linear weights transposed to [in][out] for the kernels.
-  std::vector<float> wq_t, wk_t, wv_t, wo_t, wgate_t, wup_t, wdown_t;
+  // Linear weights transposed to [in][out] for the kernels, binary16 bits.
+  std::vector<uint16_t> wq_t, wk_t, wv_t, wo_t, wgate_t, wup_t, wdown_t;
 };
 
 class model {
@@ -41,14 +41,15 @@ class model {
   const std::vector<float>& positions() const { return pos_; }        // [context][d]
   const std::vector<layer_weights>& layers() const { return layers_; }
   const std::vector<float>& output_norm() const { return out_norm_; }
-  const std::vector<float>& output_t() const { return out_t_; }  // [d][256]
+  const std::vector<uint16_t>& output_t() const { return out_t_; }  // [d][256], binary16
 
  private:
   archive_nn::model::hparams hp_;
   model_hash hash_{};
   std::vector<uint8_t> file_;
   std::vector<archive_nn::model::extra_kv> extras_;
-  std::vector<float> tok_embd_, pos_, out_norm_, out_t_;
+  std::vector<float> tok_embd_, pos_, out_norm_;
+  std::vector<uint16_t> out_t_;
   std::vector<layer_weights> layers_;
 };
 

@@ -253,7 +253,8 @@ uint16_t f32_to_f16(float f) {
   std::memcpy(&x, &f, 4);
   const uint16_t sign = static_cast<uint16_t>((x >> 16) & 0x8000);
   const uint32_t abs = x & 0x7FFFFFFF;
-  if (abs >= 0x7F800000) return sign | 0x7C00 | (abs > 0x7F800000 ? 0x200 : 0);
+  if (abs > 0x7F800000) return sign | 0x7E00 | ((abs >> 13) & 0x3FF);  // quiet NaN, payload kept (as F16C)
+  if (abs == 0x7F800000) return sign | 0x7C00;
   if (abs >= 0x477FF000) return sign | 0x7C00;  // rounds to >= 65520: overflow
   if (abs < 0x38800000) {                        // below the smallest normal half
     if (abs < 0x33000000) return sign;           // < 2^-25 rounds to zero

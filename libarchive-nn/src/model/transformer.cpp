@@ -18,7 +18,7 @@ kv_cache::kv_cache(const model& m, size_t slots, size_t capacity)
       v_(slots * layers_ * per_layer_) {}
 
 uint64_t kv_cache::bytes_for(const model& m, size_t slots, size_t capacity) {
-  return uint64_t(slots) * m.hp().n_layer * 2 * uint64_t(m.hp().d_model) * (capacity + 16) * sizeof(float);
+  return uint64_t(slots) * m.hp().n_layer * 2 * uint64_t(m.hp().d_model) * (capacity + 16) * sizeof(uint16_t);
 }
 
 forward_pass::forward_pass(const model& m, const kernel_table& k, size_t max_rows)
@@ -57,29 +57,24 @@ void forward_pass::attention(kv_cache& cache, size_t layer, size_t rows, const u
   const size_t cap = cache.stride();
   k_.linear(a, rows, d_, w.wk_t.data(), d_, kv_.data());
   for (size_t r = 0; r < rows; ++r) {
-    float* kt = cache.kt(slots[r], layer);
-    for (size_t c = 0; c < d_; ++c) kt[c * cap + positions[r]] = kv_[r * d_ + c];
+    k_.to_half_strided(kv_.data() + r * d_, d_, cache.kt(slots[r], layer) + positions[r], cap);
   }
   k_.linear(a, rows, d_, w.wv_t.data(), d_, kv_.data());
   for (size_t r = 0; r < rows; ++r) {
-    float* v = cache.v(slots[r], layer) + size_t(positions[r]) * d_;
-    for (size_t c = 0; c < d_; ++c) v[c] = kv_[r * d_ + c];
+    k_.to_half_strided(kv_.data() + r * d_, d_, cache.v(slots[r], layer) + size_t(positions[r]) * d_, 1);
   }
   k_.linear(a, rows, d_, w.wq_t.data(), d_, q_.data());
   for (size_t r = 0; r < rows; ++r) {
     const size_t n = size_t(positions[r]) + 1;
-    const float* kt = cache.kt(slots[r], layer);
-    const float* v = cache.v(slots[r], layer);
+    const uint16_t* kt = cache.kt(slots[r], layer);
+    const uint16_t* v = cache.v(slots[r], layer);
     for (size_t h = 0; h < heads_; ++h) {
       float* s = scores_.data() + h * ctx_;
       float* e = e_.data() + h * ctx_;
       k_.attn_scores(q_.data() + r * d_ + h * dh_, kt + h * dh_ * cap, dh_, cap, n, scale_, s);
       k_.exp_shift(s, n, k_.max_of(s, n), e);
     }
-    // z[h] = sum_seq(e[h][0..n)): the heads' chains run side by side.
-    for (size_t h = 0; h < heads_; ++h) z_[h] = 0.0f;
-    for (size_t j = 0; j < n; ++j)
-      for (size_t h = 0; h < heads_; ++h) z_[h] = z_[h] + e_[h * ctx_ + j];
+    k_.sum_rows(e_.data(), ctx_, n, heads_, z_.data());
     for (size_t h = 0; h < heads_; ++h) {
       float* e = e_.data() + h * ctx_;
       const float z = z_[h];

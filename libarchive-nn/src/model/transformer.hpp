@@ -19,9 +19,11 @@ class kv_cache {
  public:
   // capacity: positions per slot (<= the model's context).
   kv_cache(const model& m, size_t slots, size_t capacity);
-  // Keys transposed per layer, [d_model][stride()]; values [capacity][d_model].
-  float* kt(size_t slot, size_t layer) { return kt_.data() + (slot * layers_ + layer) * per_layer_; }
-  float* v(size_t slot, size_t layer) { return v_.data() + (slot * layers_ + layer) * per_layer_; }
+  // binary16 keys transposed per layer, [d_model][stride()]; values
+  // [capacity][d_model] (spec/nn_forward.md §4.1: keys and values are rounded
+  // to binary16, which halves the decoder's memory traffic).
+  uint16_t* kt(size_t slot, size_t layer) { return kt_.data() + (slot * layers_ + layer) * per_layer_; }
+  uint16_t* v(size_t slot, size_t layer) { return v_.data() + (slot * layers_ + layer) * per_layer_; }
   size_t capacity() const { return ctx_; }
   // Row stride of the transposed keys: padded so rows do not alias in the L1 cache.
   size_t stride() const { return stride_; }
@@ -30,7 +32,7 @@ class kv_cache {
 
  private:
   size_t slots_, layers_, ctx_, stride_, per_layer_;
-  std::vector<float> kt_, v_;
+  std::vector<uint16_t> kt_, v_;
 };
 
 class forward_pass {
