@@ -22,6 +22,8 @@ using archive_nn::errc;
 using archive_nn::make_error;
 using archive_nn::status;
 
+}  // namespace
+
 bool member_selected(const std::vector<std::string>& members, const std::string& path) {
   if (members.empty()) return true;
   for (const std::string& m : members) {
@@ -32,6 +34,8 @@ bool member_selected(const std::vector<std::string>& members, const std::string&
   }
   return false;
 }
+
+namespace {
 
 // Creates missing parent directories of rel below root, refusing symlinks on the way.
 status make_parents(const std::string& root, const std::string& rel, bool allow_symlinks) {
@@ -82,12 +86,16 @@ class extractor : public archive_nn::entry_visitor {
       return false;
     }
     const std::string rel = e.path;
-    status st = make_parents(root_, rel, o_.absolute_names);
+    // With -P an absolute name means that absolute path (bsdtar -P).
+    const bool absolute = o_.absolute_names && rel[0] == '/';
+    const std::string base = absolute ? "/" : root_;
+    const std::string below = absolute ? rel.substr(rel.find_first_not_of('/') == std::string::npos ? rel.size() : rel.find_first_not_of('/')) : rel;
+    status st = make_parents(base, below, o_.absolute_names);
     if (!st.ok()) {
       entry_status_ = st;
       return false;
     }
-    target_ = root_ + rel;
+    target_ = base + below;
     if (e.type == entry_type::file) {
       // A short temporary name in the target's directory: appending to a
       // name near NAME_MAX (255 bytes) would fail with ENAMETOOLONG.

@@ -73,10 +73,23 @@ int mode_list(const options& o, display& out) {
     out.error(o.archive, entries.err());
     return exit_fatal;
   }
+  // Named members restrict the listing, as in tar.
+  std::vector<archive_nn::index_entry> shown;
+  for (auto& e : entries.value())
+    if (member_selected(o.members, e.header.path)) shown.push_back(std::move(e));
+  int code = exit_ok;
+  for (const std::string& m : o.members) {
+    bool found = false;
+    for (const auto& e : shown) found = found || member_selected({m}, e.header.path);
+    if (!found) {
+      out.error(o.archive, archive_nn::make_error(archive_nn::errc::extract_failed, "'" + m + "': not found in archive"));
+      code = exit_some_failed;
+    }
+  }
   if (o.json) {
     std::printf("{\"archive\": \"%s\", \"entries\": [", json_escape(o.archive).c_str());
     bool first = true;
-    for (const auto& e : entries.value()) {
+    for (const auto& e : shown) {
       const auto& h = e.header;
       std::printf("%s\n  {\"path\": \"%s\", \"type\": \"%s\", \"mode\": %u, \"mtime\": %lld, \"mtime_nsec\": %u, "
                   "\"size\": %llu, \"coded_size\": %llu, \"chunks\": %llu, \"transform\": \"%s\"",
@@ -89,9 +102,9 @@ int mode_list(const options& o, display& out) {
       first = false;
     }
     std::printf("\n]}\n");
-    return exit_ok;
+    return code;
   }
-  for (const auto& e : entries.value()) {
+  for (const auto& e : shown) {
     const auto& h = e.header;
     if (o.verbosity < 2) {
       std::printf("%s\n", h.path.c_str());
@@ -107,7 +120,7 @@ int mode_list(const options& o, display& out) {
     std::printf("%s %12llu %12llu %s %s\n", mode_string(h).c_str(), static_cast<unsigned long long>(h.size),
                 static_cast<unsigned long long>(e.size_coded), when, tail.c_str());
   }
-  return exit_ok;
+  return code;
 }
 
 }  // namespace nntar

@@ -13,6 +13,7 @@
 namespace {
 
 bool force = false;
+bool encode_only = false;  // --update-encode: refresh encode/ hashes after a deliberate encoder change
 
 bool write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
   struct stat st;
@@ -61,11 +62,12 @@ void put_u32(std::vector<uint8_t>& a, size_t at, uint32_t v) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: ann_make_golden TESTS_GOLDEN_DIR [--force]\n");
+    std::fprintf(stderr, "usage: ann_make_golden TESTS_GOLDEN_DIR [--force | --update-encode]\n");
     return 2;
   }
   const std::string dir = argv[1];
   force = argc > 2 && std::strcmp(argv[2], "--force") == 0;
+  encode_only = argc > 2 && std::strcmp(argv[2], "--update-encode") == 0;
   auto tiny = archive_nn::load_model_file(dir + "/models/tiny.nnm");
   if (!tiny.ok()) {
     std::fprintf(stderr, "%s\n", tiny.err().what().c_str());
@@ -80,14 +82,19 @@ int main(int argc, char** argv) {
       return 2;
     }
     std::vector<golden::entry> entries(c.entries.begin(), c.entries.end());
-    ok &= write_file(dir + "/decode/" + c.name + ".nna", a);
-    ok &= write_text(dir + "/decode/" + c.name + ".expected", golden::describe(entries));
+    if (!encode_only) {
+      ok &= write_file(dir + "/decode/" + c.name + ".nna", a);
+      ok &= write_text(dir + "/decode/" + c.name + ".expected", golden::describe(entries));
+    }
     char hash[32];
     std::snprintf(hash, sizeof hash, "%016llx\n", static_cast<unsigned long long>(archive_nn::xxh64(a.data(), a.size())));
+    force = force || encode_only;
     ok &= write_text(dir + "/encode/" + c.name + ".xxh64", hash);
+    force = force && !encode_only;
     if (c.name == "codec_stored") classic = a;
     if (c.name == "nn_tiny") nn = a;
   }
+  if (encode_only) return ok ? 0 : 1;
   // Must-fail archives, each named after the error it must produce.
   const std::string errs = dir + "/decode_errors/";
   auto a = classic;

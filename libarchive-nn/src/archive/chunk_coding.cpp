@@ -14,6 +14,8 @@ result<coded_chunk> encode_chunk(const uint8_t* data, size_t size, const chunk_p
   bool have = false;
   for (methods::codec_id id : plan.candidates) {
     if (id == methods::codec_id::stored) continue;
+    // LZMA's -9e set-up costs ~2 ms, far more than it can save on a tiny chunk.
+    if (id == methods::codec_id::lzma && size < 2048 && plan.candidates.size() > 1) continue;
     const methods::method* m = methods::find_method(static_cast<uint8_t>(id));
     methods::codec_params p;
     p.level = plan.level;
