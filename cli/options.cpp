@@ -35,7 +35,7 @@ archive_nn::result<options> parse_options(int argc, const char* const* argv) {
     ("embed-model", "store the model inside the archive (xz-compressed)")
     ("reference-model", "reference the model by its hash only (default)")
     ("level", po::value<int>(), "classical codec level (zstd 1-22, lzma 0-9)")
-    ("nn-windows", po::value<unsigned>(), "nn: windows per chunk, decoded in lock-step (default 16)")
+    ("nn-windows", po::value<unsigned>(), "nn: windows per chunk (default 64; decoded 4 at a time)")
     ("progress", "show progress even when stderr is not a terminal")
     ("no-progress", "never show progress")
     ("list-models", "list built-in models")
