@@ -6,9 +6,17 @@ mktree src
 # Several 1 MiB chunks, so that threads have work to share.
 seq 1 190000 >src/text
 head -c 1200000 /dev/urandom >src/random
-"$NNTAR" -cf t1.nna --threads 1 src
-"$NNTAR" -cf t2.nna --threads 2 src
+"$NNTAR" -cf t1.nna --threads 1 --model none src
+"$NNTAR" -cf t2.nna --threads 2 --model none src
 cmp t1.nna t2.nna || fail "--threads 1 and 2 differ"
+# The same with the built-in model on a smaller tree (the nn codec is slow).
+mkdir small
+head -c 40000 src/text >small/text
+head -c 20000 src/random >small/random
+"$NNTAR" -cf n1.nna --threads 1 small
+"$NNTAR" -cf n3.nna --threads 2 small
+cmp n1.nna n3.nna || fail "--threads 1 and 2 differ with the default model"
+mkdir on && "$NNTAR" -xf n1.nna -C on --threads 2 && treecmp small on/small
 for codec in zstd stored; do
   "$NNTAR" -cf $codec-1.nna --threads 1 --codec $codec src
   "$NNTAR" -cf $codec-2.nna --threads 2 --codec $codec src
