@@ -20,7 +20,7 @@
 #include "methods/method.hpp"
 #include "model/kernels.hpp"
 #include "model/model.hpp"
-#include "model/model_file.hpp"
+#include "model/random_model.hpp"
 
 using namespace archive_nn;
 using clock_type = std::chrono::steady_clock;
@@ -28,16 +28,7 @@ using clock_type = std::chrono::steady_clock;
 namespace {
 
 model_handle random_model(const model::hparams& hp) {
-  model::model_file f;
-  f.hp = hp;
-  std::mt19937 rng(1);
-  for (const auto& t : model::tensor_layout(hp)) {
-    std::normal_distribution<float> d(0.0f, t.shape.size() == 1 ? 0.1f : 1.0f / std::sqrt(float(t.shape.back())));
-    std::vector<uint16_t> v(t.elements());
-    for (auto& h : v) h = model::f32_to_f16(t.shape.size() == 1 ? 1.0f + d(rng) : d(rng));
-    f.tensors.push_back(std::move(v));
-  }
-  const auto bytes = model::serialize(f);
+  const auto bytes = model::serialize(model::random_model_file(hp, 1));
   return load_model_bytes(bytes.data(), bytes.size()).value();
 }
 

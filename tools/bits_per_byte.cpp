@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "archive_nn/archive_nn.hpp"
-#include "coder/cdf.hpp"
 #include "model/model.hpp"
 #include "model/transformer.hpp"
 #include "transform/transform.hpp"
@@ -41,7 +40,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   const nn::model& m = *loaded.value();
-  const size_t ctx = m.hp().context_length;
   std::vector<uint8_t> data;
   for (const std::string& f : files) {
     std::FILE* fp = std::fopen(f.c_str(), "rb");
@@ -58,26 +56,8 @@ int main(int argc, char** argv) {
     data.insert(data.end(), bytes.begin(), bytes.end());
   }
   if (limit && data.size() > limit) data.resize(limit);
-  nn::kv_cache cache(m, 1, ctx);
-  nn::forward_pass fwd(m, nn::kernels_best(), ctx);
-  std::vector<uint32_t> tok(ctx), pos(ctx), slot(ctx, 0);
-  std::vector<float> probs(ctx * 256);
-  double bits_float = 0, bits_table = 0;
-  uint32_t freq[256];
-  for (size_t at = 0; at < data.size(); at += ctx) {
-    const size_t n = std::min(ctx, data.size() - at);
-    for (size_t i = 0; i < n; ++i) {
-      tok[i] = i == 0 ? model::bos_token : data[at + i - 1];
-      pos[i] = static_cast<uint32_t>(i);
-    }
-    fwd.run(cache, n, tok.data(), pos.data(), slot.data(), probs.data());
-    for (size_t i = 0; i < n; ++i) {
-      const float* p = probs.data() + i * 256;
-      bits_float -= std::log2(std::max(static_cast<double>(p[data[at + i]]), 1e-30));
-      coder::quantize(p, freq);
-      bits_table -= std::log2(static_cast<double>(freq[data[at + i]]) / coder::total);
-    }
-  }
+  double bits_table = 0;
+  const double bits_float = nn::cross_entropy_bits(m, nn::kernels_best(), data.data(), data.size(), &bits_table);
   std::printf("bytes %zu  bits/byte %.5f  (quantised tables %.5f)\n", data.size(), bits_float / data.size(),
               bits_table / data.size());
   return 0;

@@ -5,10 +5,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <random>
 #include <string>
 
-#include "model/model_file.hpp"
+#include "model/random_model.hpp"
 
 using namespace archive_nn;
 
@@ -42,18 +41,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ann_make_model: %s\n", out.empty() ? "--out is required" : why.c_str());
     return 2;
   }
-  std::mt19937 rng(seed);
-  model::model_file m;
-  m.hp = hp;
-  m.extras.push_back({"general.name", model::value_type::string, 0, 0, "random-seed-" + std::to_string(seed)});
-  for (const model::tensor_desc& t : model::tensor_layout(hp)) {
-    const bool is_norm = t.shape.size() == 1;
-    const float s = scale > 0 ? scale : 1.0f / std::sqrt(static_cast<float>(t.shape.back()));
-    std::normal_distribution<float> dist(0.0f, t.name == "token_embd.weight" ? 1.0f : s);
-    std::vector<uint16_t> data(t.elements());
-    for (uint16_t& h : data) h = model::f32_to_f16(is_norm ? 1.0f + 0.1f * dist(rng) : dist(rng));
-    m.tensors.push_back(std::move(data));
-  }
+  const model::model_file m = model::random_model_file(hp, seed, scale > 0 ? scale : 1.0f);
   const std::vector<uint8_t> bytes = model::serialize(m);
   std::FILE* f = std::fopen(out.c_str(), "wb");
   if (!f || std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size() || std::fclose(f) != 0) {

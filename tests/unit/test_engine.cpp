@@ -115,21 +115,7 @@ TEST_CASE("nn chunks are within 0.5% (+ a few bytes) of the model's cross-entrop
   REQUIRE(m);
   const size_t ctx = m->hp().context_length;
   const auto data = test::text_bytes(16 * ctx - 5, 77);  // 16 windows, the last one short
-  // Cross-entropy from the float probabilities.
-  nn::kv_cache cache(*m, 1, ctx);
-  nn::forward_pass fwd(*m, nn::kernels_best(), ctx);
-  std::vector<uint32_t> tok(ctx), pos(ctx), slot(ctx, 0);
-  std::vector<float> probs(ctx * 256);
-  double bits = 0;
-  for (size_t at = 0; at < data.size(); at += ctx) {
-    const size_t n = std::min(ctx, data.size() - at);
-    for (size_t i = 0; i < n; ++i) {
-      tok[i] = i == 0 ? model::bos_token : data[at + i - 1];
-      pos[i] = static_cast<uint32_t>(i);
-    }
-    fwd.run(cache, n, tok.data(), pos.data(), slot.data(), probs.data());
-    for (size_t i = 0; i < n; ++i) bits -= std::log2(static_cast<double>(probs[i * 256 + data[at + i]]));
-  }
+  const double bits = nn::cross_entropy_bits(*m, nn::kernels_best(), data.data(), data.size());
   methods::codec_params p;
   p.model = m.get();
   p.codec_param = ctx;

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <random>
 
-#include "model/model_file.hpp"
+#include "model/random_model.hpp"
 
 namespace test {
 
@@ -44,22 +44,14 @@ std::string data_path(const std::string& rel) { return std::string(ANN_TEST_DATA
 archive_nn::model_handle random_model(uint32_t d_model, uint32_t layers, uint32_t heads, uint32_t d_ff,
                                       uint32_t context, uint32_t seed, bool post_norm) {
   namespace m = archive_nn::model;
-  m::model_file f;
-  f.hp.d_model = d_model;
-  f.hp.n_layer = layers;
-  f.hp.n_head = heads;
-  f.hp.d_ff = d_ff;
-  f.hp.context_length = context;
-  f.hp.norm = post_norm ? m::norm_placement::post : m::norm_placement::pre;
-  std::mt19937 rng(seed);
-  for (const m::tensor_desc& t : m::tensor_layout(f.hp)) {
-    const bool is_norm = t.shape.size() == 1;
-    std::normal_distribution<float> dist(0.0f, t.name == "token_embd.weight" ? 1.0f : 1.5f / std::sqrt(float(t.shape.back())));
-    std::vector<uint16_t> data(t.elements());
-    for (uint16_t& h : data) h = m::f32_to_f16(is_norm ? 1.0f + 0.1f * dist(rng) : dist(rng));
-    f.tensors.push_back(std::move(data));
-  }
-  const std::vector<uint8_t> bytes = m::serialize(f);
+  m::hparams hp;
+  hp.d_model = d_model;
+  hp.n_layer = layers;
+  hp.n_head = heads;
+  hp.d_ff = d_ff;
+  hp.context_length = context;
+  hp.norm = post_norm ? m::norm_placement::post : m::norm_placement::pre;
+  const std::vector<uint8_t> bytes = m::serialize(m::random_model_file(hp, seed, 1.5f));
   auto r = archive_nn::load_model_bytes(bytes.data(), bytes.size());
   return r.ok() ? r.value() : nullptr;
 }

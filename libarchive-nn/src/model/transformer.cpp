@@ -1,7 +1,9 @@
 #include "model/transformer.hpp"
 
+#include <algorithm>
 #include <cmath>
 
+#include "coder/cdf.hpp"
 #include "model/nn_math.hpp"
 
 namespace archive_nn {
@@ -135,6 +137,35 @@ void forward_pass::run(kv_cache& cache, size_t rows, const uint32_t* tokens, con
     for (size_t c = 0; c < vocab; ++c) z = z + p[c];
     for (size_t c = 0; c < vocab; ++c) p[c] = p[c] / z;
   }
+}
+
+double cross_entropy_bits(const model& m, const kernel_table& k, const uint8_t* data, size_t size,
+                          double* quantised_bits) {
+  const size_t ctx = m.hp().context_length;
+  kv_cache cache(m, 1, ctx);
+  forward_pass fwd(m, k, ctx);
+  std::vector<uint32_t> tok(ctx), pos(ctx), slot(ctx, 0);
+  std::vector<float> probs(ctx * archive_nn::model::vocab_size);
+  double bits = 0, table_bits = 0;
+  uint32_t freq[256];
+  for (size_t at = 0; at < size; at += ctx) {
+    const size_t n = std::min(ctx, size - at);
+    for (size_t i = 0; i < n; ++i) {
+      tok[i] = i == 0 ? archive_nn::model::bos_token : data[at + i - 1];
+      pos[i] = static_cast<uint32_t>(i);
+    }
+    fwd.run(cache, n, tok.data(), pos.data(), slot.data(), probs.data());
+    for (size_t i = 0; i < n; ++i) {
+      const float* p = probs.data() + i * archive_nn::model::vocab_size;
+      bits -= std::log2(std::max(static_cast<double>(p[data[at + i]]), 1e-30));
+      if (quantised_bits) {
+        coder::quantize(p, freq);
+        table_bits -= std::log2(static_cast<double>(freq[data[at + i]]) / coder::total);
+      }
+    }
+  }
+  if (quantised_bits) *quantised_bits = table_bits;
+  return bits;
 }
 
 }  // namespace nn

@@ -59,6 +59,12 @@ class forward_pass {
   uint64_t flops_ = 0;
 };
 
+// Total bits the model spends on data cut into the codec's windows of
+// context_length bytes (each from the start token): -sum log2 p from the float
+// probabilities; with quantised_bits, also from the coder's frequency tables.
+double cross_entropy_bits(const model& m, const kernel_table& k, const uint8_t* data, size_t size,
+                          double* quantised_bits = nullptr);
+
 }  // namespace nn
 }  // namespace v1
 }  // namespace archive_nn
