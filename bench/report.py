@@ -40,6 +40,22 @@ def kbs(n, t):
 
 print("Default model: `%s`" % model_line.strip())
 print()
+print("| modality | nntar referenced | nntar embedded | xz -9e (stream) | model cost when embedded | break-even payload size vs xz -9e |")
+print("|---|---:|---:|---:|---:|---|")
+for m in ("text", "image", "audio", "mixed"):
+    n = raw[m]
+    ref = next((r for r in nn.get(m, []) if "referenced" in r[0]), None)
+    emb = next((r for r in nn.get(m, []) if "embedded" in r[0]), None)
+    xz = next((b for b in base.get(m, []) if b[0] == "xz -9e (LZMA2)" and b[1].startswith("stream")), None)
+    if m == "mixed":
+        xz = next((("xz", "tar", r[1], r[2]) for r in nn.get(m, []) if r[0].startswith("xz")), None)
+    if not (ref and emb and xz):
+        continue
+    cost = emb[1] - ref[1]
+    saving = (xz[2] - ref[1]) / n  # bytes saved per payload byte
+    be = "%.1f MB" % (cost / saving / 1e6) if saving > 0 else "never (nntar is %.1f%% larger than xz with the model referenced)" % (100.0 * (ref[1] - xz[2]) / xz[2])
+    print("| %s | %.4f | %.4f | %.4f | %d bytes | %s |" % (m, ref[1] / n, emb[1] / n, xz[2] / n, cost, be))
+print()
 for m in ("text", "image", "audio", "mixed"):
     n = raw[m]
     xz = next((b for b in base.get(m, []) if b[0] == "xz -9e (LZMA2)" and b[1].startswith("stream")), None)
