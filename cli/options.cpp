@@ -35,7 +35,7 @@ archive_nn::result<options> parse_options(int argc, const char* const* argv) {
     ("embed-model", "store the model inside the archive (xz-compressed)")
     ("reference-model", "reference the model by its hash only (default)")
     ("level", po::value<int>(), "classical codec level (zstd 1-22, lzma 0-9)")
-    ("nn-windows", po::value<unsigned>(), "nn: windows per chunk (default 64; decoded 4 at a time)")
+    ("nn-windows", po::value<unsigned>(), "nn: windows per chunk (default: 1 MiB of windows; decoded 4 at a time)")
     ("progress", "show progress even when stderr is not a terminal")
     ("no-progress", "never show progress")
     ("list-models", "list built-in models")
@@ -99,7 +99,7 @@ archive_nn::result<options> parse_options(int argc, const char* const* argv) {
   if (vm.count("level")) o.level = vm["level"].as<int>();
   if (o.level < 0 || o.level > 22) return usage("--level must be in [0, 22]");
   if (vm.count("nn-windows")) o.nn_windows = vm["nn-windows"].as<unsigned>();
-  if (o.nn_windows < 1 || o.nn_windows > 4096) return usage("--nn-windows must be in [1, 4096]");
+  if (o.nn_windows > 65536) return usage("--nn-windows must be in [1, 65536]");
   o.progress = isatty(STDERR_FILENO) && o.verbosity > 0;
   if (vm.count("progress")) o.progress = true;
   if (vm.count("no-progress")) o.progress = false;

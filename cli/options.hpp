@@ -24,7 +24,7 @@ struct options {
   std::string model = "default";  // PATH | default | none
   bool embed_model = false;
   int level = 0;
-  unsigned nn_windows = 64;
+  unsigned nn_windows = 0;
   std::string help_text;
 };
 

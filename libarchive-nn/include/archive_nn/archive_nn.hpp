@@ -70,7 +70,7 @@ struct create_options {
   bool embed_model = false;     // embed (xz-compressed) instead of reference by hash
   int level = 0;                // classical codec level, 0 = default
   uint64_t chunk_size = uint64_t(1) << 20;  // classical chunks
-  uint32_t nn_windows_per_chunk = 64;       // nn chunks: windows per chunk (decoded 4 at a time)
+  uint32_t nn_windows_per_chunk = 0;        // nn chunks: windows per chunk; 0 = fill chunk_size (decoded 4 at a time)
   uint64_t total_hint = 0;      // for progress
   progress_fn progress;
 };

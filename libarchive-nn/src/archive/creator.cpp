@@ -86,12 +86,16 @@ struct archive_creator::impl {
 
   // Chunks never exceed what a default reader accepts (spec §10, Chunk_Size_Max).
   static constexpr uint64_t chunk_size_max = uint64_t(64) << 20;
+  uint64_t classic_chunk_size() const { return std::max<uint64_t>(1, std::min(opt.chunk_size, chunk_size_max)); }
+  // 0 windows: whole windows filling the classical chunk size, so that the
+  // codecs nn competes with see the large chunks they need (LZMA on 32 KiB
+  // chunks loses ~25% on text against 1 MiB chunks).
   uint64_t nn_chunk_size() const {
     const uint64_t window = opt.model->hp().context_length;
-    const uint64_t windows = std::max<uint64_t>(1, std::min<uint64_t>(opt.nn_windows_per_chunk, chunk_size_max / window));
+    const uint64_t wanted = opt.nn_windows_per_chunk ? opt.nn_windows_per_chunk : classic_chunk_size() / window;
+    const uint64_t windows = std::max<uint64_t>(1, std::min<uint64_t>(wanted, chunk_size_max / window));
     return window * windows;
   }
-  uint64_t classic_chunk_size() const { return std::max<uint64_t>(1, std::min(opt.chunk_size, chunk_size_max)); }
 
   // Writes finished items from the front; with `all`, waits for everything.
   status drain(bool all) {
