@@ -200,7 +200,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool with_model = opt.codec == ann::codec_choice::nn || (opt.codec == ann::codec_choice::automatic && in.flag());
   if (with_model) {
     opt.model = in.flag() ? fuzz::tiny_model() : fuzz::tiny_model_post();
-    opt.embed_model = in.u32_in(0, 15) == 0;  // xz preset 9e: slow, now and then
+    opt.embed_model = in.u32_in(0, 15) == 0;  // xz-compresses the model: now and then
     opt.nn_windows_per_chunk = in.u32_in(0, 4);
   }
   opt.level = in.u32_in(0, 7) == 0 ? 0 : 1;  // the default levels are slow: now and then

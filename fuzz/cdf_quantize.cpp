@@ -2,6 +2,8 @@
 // values above 1) -> quantize() gives every symbol a frequency >= 1 and a
 // total of exactly 2^20; cumulate() and find_symbol() agree with it
 // (spec/nn_codec.md §2).
+#include <cmath>
+
 #include "coder/cdf.hpp"
 #include "fuzz_helpers.hpp"
 

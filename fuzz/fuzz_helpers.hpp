@@ -4,18 +4,17 @@
 // targets need. Header-only so every target stays one .cpp file.
 #pragma once
 
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "archive_nn/archive_nn.hpp"
 #include "model/model_file.hpp"
+#include "model/random_model.hpp"
 
 // A property the target checks failed: print where and abort, so libFuzzer
 // (or the regression driver) reports the input as a crash.
@@ -81,29 +80,20 @@ class data_producer {
   size_t size_;
 };
 
-// A random model built in memory (tests/unit/test_helpers.cpp's recipe):
-// weights from a fixed seed, so every run of a target sees the same model.
+// A random model built in memory (model/random_model.hpp, the generator the
+// tests use): weights from a fixed seed, so every run of a target sees the
+// same model.
 inline archive_nn::model_handle random_model(uint32_t d_model, uint32_t layers, uint32_t heads, uint32_t d_ff,
                                              uint32_t context, uint32_t seed, bool post_norm) {
   namespace m = archive_nn::model;
-  m::model_file f;
-  f.hp.d_model = d_model;
-  f.hp.n_layer = layers;
-  f.hp.n_head = heads;
-  f.hp.d_ff = d_ff;
-  f.hp.context_length = context;
-  f.hp.norm = post_norm ? m::norm_placement::post : m::norm_placement::pre;
-  f.extras.push_back({"general.name", m::value_type::string, 0, 0.0f, "fuzz-tiny"});
-  std::mt19937 rng(seed);
-  for (const m::tensor_desc& t : m::tensor_layout(f.hp)) {
-    const bool is_norm = t.shape.size() == 1;
-    std::normal_distribution<float> dist(
-        0.0f, t.name == "token_embd.weight" ? 1.0f : 1.5f / std::sqrt(static_cast<float>(t.shape.back())));
-    std::vector<uint16_t> data(t.elements());
-    for (uint16_t& h : data) h = m::f32_to_f16(is_norm ? 1.0f + 0.1f * dist(rng) : dist(rng));
-    f.tensors.push_back(std::move(data));
-  }
-  const std::vector<uint8_t> bytes = m::serialize(f);
+  m::hparams hp;
+  hp.d_model = d_model;
+  hp.n_layer = layers;
+  hp.n_head = heads;
+  hp.d_ff = d_ff;
+  hp.context_length = context;
+  hp.norm = post_norm ? m::norm_placement::post : m::norm_placement::pre;
+  const std::vector<uint8_t> bytes = m::serialize(m::random_model_file(hp, seed, 1.5f));
   auto r = archive_nn::load_model_bytes(bytes.data(), bytes.size());
   FUZZ_ASSERT_MSG(r.ok(), "the in-memory fuzz model does not load");
   return r.value();

@@ -3,8 +3,10 @@
 // Archives are made with the library itself, models with model::serialize.
 // Deterministic: running it again gives the same files.
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include <lzma.h>
 
@@ -158,9 +160,7 @@ std::vector<uint8_t> model_bytes(uint32_t d, uint32_t layers, uint32_t heads, ui
   return m::serialize(f);
 }
 
-// xz preset 0: a 256 KiB dictionary, cheap for the decoder to set up (the
-// creator's preset 9e makes every reader allocate 64 MiB, which would slow
-// the fuzzers down a hundredfold).
+// xz preset 0 (256 KiB dictionary): small decoder state for the fuzzers.
 std::vector<uint8_t> xz(const std::vector<uint8_t>& in) {
   std::vector<uint8_t> out(lzma_stream_buffer_bound(in.size()));
   size_t pos = 0;
@@ -190,8 +190,8 @@ std::vector<uint8_t> predictable(const ann::model_handle& m, size_t n) {
   return v;
 }
 
-// An archive embedding the model (raw or xz), written record by record so
-// the xz preset stays cheap, with nn chunks of 64 bytes.
+// An archive embedding the model (raw or xz at preset 0), written record by
+// record, with nn chunks of 64 bytes.
 std::vector<uint8_t> embedded_archive(const ann::model_handle& m, bool use_xz, const std::vector<uint8_t>& data) {
   ann::memory_sink sink;
   ann::archive_writer w(sink);
