@@ -4,6 +4,7 @@
 #include "model/kernels.hpp"
 
 #if defined(ANN_HAVE_AVX2_KERNELS)
+#include <cpuid.h>
 #include <immintrin.h>
 
 #include <algorithm>
@@ -337,8 +338,12 @@ const kernel_table* kernels_avx2() {
   static const kernel_table table = {"avx2", linear_avx2, attn_scores_avx2, exp_shift_avx2, attn_mix_avx2,
                                      attn_mix_heads_avx2, max_of_avx2, rmsnorm_avx2, silu_mul_avx2,
                                      sum_rows_avx2, to_half_strided_avx2};
-  static const bool supported =
-      __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+  // F16C through cpuid: clang 14's __builtin_cpu_supports does not know "f16c".
+  static const bool supported = [] {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    const bool f16c = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_F16C);
+    return f16c && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  }();
   return supported ? &table : nullptr;
 }
 
