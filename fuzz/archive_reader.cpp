@@ -33,31 +33,58 @@ ann::reader_limits fuzz_limits() {
 }
 
 // An nn chunk costs one forward pass per decoded byte (~15 us under ASan
-// with the tiny model), and a 20-byte chunk record can ask for a megabyte:
-// the time is inherent to the codec, not a bug, so inputs that could make
-// the reader decode more than this many nn bytes are not run. Counted over
-// every offset that parses as an nn chunk header (checksum not required),
-// so no record the reader could reach is missed.
+// with the tiny model, proportionally more with a larger one), and a 20-byte
+// chunk record can ask for a megabyte: that time is inherent to the codec,
+// not a bug, so inputs that could make the reader decode more than this many
+// tiny-model-equivalent nn bytes are not run. Counted over every offset that
+// parses as a chunk or model record (checksums not required), so nothing
+// the reader could reach is missed; a model record weighs what the reader
+// would use for it: a built-in model of that hash, the embedded model, or
+// else the tiny one the resolver gives.
 constexpr uint64_t nn_bytes_budget = 48 << 10;
+
+// [type][varint body size][body of body_size - 4 bytes] at pos, or false.
+bool record_at(const uint8_t* data, size_t size, size_t pos, uint8_t type, size_t& body_at, size_t& body_len) {
+  if (pos + 1 >= size || data[pos] != type) return false;
+  ann::byte_reader hr(data + pos + 1, std::min<size_t>(10, size - pos - 1));
+  const uint64_t body_size = hr.varint();
+  body_at = pos + 1 + hr.position();
+  if (hr.failed() || body_size < 4 || body_size - 4 > size - body_at) return false;
+  body_len = static_cast<size_t>(body_size) - 4;
+  return true;
+}
 
 bool nn_work_too_large(const uint8_t* data, size_t size) {
   const ann::reader_limits lim = fuzz_limits();
-  uint64_t total = 0;
-  for (size_t pos = 0; pos + 1 < size; ++pos) {
-    if (data[pos] != static_cast<uint8_t>(ann::record_type::chunk) || data[pos + 1] < 16) continue;
-    ann::byte_reader hr(data + pos + 1, std::min<size_t>(10, size - pos - 1));
-    const uint64_t body_size = hr.varint();
-    const size_t body_at = pos + 1 + hr.position();
-    if (hr.failed() || body_size < 4 || body_size - 4 > size - body_at) continue;
+  const uint64_t tiny = fuzz::tiny_model()->hp().parameter_count();
+  std::map<uint8_t, uint64_t> cost;  // model id -> parameters of the heaviest candidate
+  size_t at, len;
+  for (size_t pos = 0; pos < size; ++pos) {
+    ann::model_record m;
+    if (!record_at(data, size, pos, 0x01, at, len) || !ann::parse_model_body(data + at, len, lim, m).ok()) continue;
+    uint64_t c = tiny;
+    if (m.storage == ann::model_storage::referenced) {
+      for (const ann::model_handle& b : ann::builtin_models())
+        if (b->hash() == m.hash) c = b->hp().parameter_count();
+    } else if (m.stored_size <= size - (at + len + 4)) {
+      auto loaded = ann::load_model_bytes(data + at + len + 4, static_cast<size_t>(m.stored_size));
+      if (loaded.ok()) c = loaded.value()->hp().parameter_count();
+    }
+    cost[m.model_id] = std::max(cost[m.model_id], c);
+  }
+  uint64_t total = 0;  // decoded bytes x parameters
+  for (size_t pos = 0; pos < size; ++pos) {
     ann::chunk_header c;
-    if (!ann::parse_chunk_body(data + body_at, static_cast<size_t>(body_size) - 4, lim, c).ok()) continue;
-    if (c.codec_id == static_cast<uint8_t>(ann::methods::codec_id::nn)) total += c.size_original;
-    if (total > nn_bytes_budget) return true;
+    if (!record_at(data, size, pos, 0x03, at, len) || !ann::parse_chunk_body(data + at, len, lim, c).ok()) continue;
+    if (c.codec_id != static_cast<uint8_t>(ann::methods::codec_id::nn)) continue;
+    const auto it = cost.find(c.model_id);
+    total += c.size_original * (it == cost.end() ? tiny : it->second);
+    if (total > nn_bytes_budget * tiny) return true;
   }
   return false;
 }
 
-// Any referenced model is the tiny one: nn chunks decode with it.
+// Any referenced model that is not built in is the tiny one: nn chunks decode with it.
 ann::model_handle resolve_any(const ann::model_hash&) { return fuzz::tiny_model(); }
 
 class discard : public ann::entry_visitor {
