@@ -99,7 +99,8 @@ archive_nn::result<options> parse_options(int argc, const char* const* argv) {
   if (vm.count("level")) o.level = vm["level"].as<int>();
   if (o.level < 0 || o.level > 22) return usage("--level must be in [0, 22]");
   if (vm.count("nn-windows")) o.nn_windows = vm["nn-windows"].as<unsigned>();
-  if (o.nn_windows > 65536) return usage("--nn-windows must be in [1, 65536]");
+  if ((vm.count("nn-windows") && o.nn_windows == 0) || o.nn_windows > 65536)
+    return usage("--nn-windows must be in [1, 65536]");
   o.progress = isatty(STDERR_FILENO) && o.verbosity > 0;
   if (vm.count("progress")) o.progress = true;
   if (vm.count("no-progress")) o.progress = false;
