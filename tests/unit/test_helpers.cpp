@@ -44,13 +44,8 @@ std::string data_path(const std::string& rel) { return std::string(ANN_TEST_DATA
 archive_nn::model_handle random_model(uint32_t d_model, uint32_t layers, uint32_t heads, uint32_t d_ff,
                                       uint32_t context, uint32_t seed, bool post_norm) {
   namespace m = archive_nn::model;
-  m::hparams hp;
-  hp.d_model = d_model;
-  hp.n_layer = layers;
-  hp.n_head = heads;
-  hp.d_ff = d_ff;
-  hp.context_length = context;
-  hp.norm = post_norm ? m::norm_placement::post : m::norm_placement::pre;
+  const m::hparams hp = m::make_hparams(d_model, layers, heads, d_ff, context,
+                                       post_norm ? m::norm_placement::post : m::norm_placement::pre);
   const std::vector<uint8_t> bytes = m::serialize(m::random_model_file(hp, seed, 1.5f));
   auto r = archive_nn::load_model_bytes(bytes.data(), bytes.size());
   return r.ok() ? r.value() : nullptr;

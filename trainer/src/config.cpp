@@ -10,14 +10,7 @@ namespace nntar_train {
 namespace {
 
 model::hparams make_hp(uint32_t d, uint32_t layers, uint32_t heads, uint32_t ff, uint32_t ctx) {
-  model::hparams hp;
-  hp.d_model = d;
-  hp.n_layer = layers;
-  hp.n_head = heads;
-  hp.d_ff = ff;
-  hp.context_length = ctx;
-  hp.norm = model::norm_placement::pre;
-  return hp;
+  return model::make_hparams(d, layers, heads, ff, ctx);
 }
 
 const char* norm_name(model::norm_placement p) { return p == model::norm_placement::post ? "post" : "pre"; }

@@ -37,6 +37,18 @@ struct hparams {
   }
 };
 
+inline hparams make_hparams(uint32_t d_model, uint32_t n_layer, uint32_t n_head, uint32_t d_ff, uint32_t context,
+                            norm_placement norm = norm_placement::pre) {
+  hparams hp;
+  hp.d_model = d_model;
+  hp.n_layer = n_layer;
+  hp.n_head = n_head;
+  hp.d_ff = d_ff;
+  hp.context_length = context;
+  hp.norm = norm;
+  return hp;
+}
+
 // Limits checked before any allocation (spec/model_format.md §6).
 namespace limits {
 constexpr uint32_t d_model_max = 2048;
