@@ -8,6 +8,8 @@
 #include "fuzz_helpers.hpp"
 #include "model/model.hpp"
 
+using fuzz::put_le;
+
 namespace ann = archive_nn;
 
 namespace {
@@ -18,10 +20,6 @@ struct entry {
   std::vector<uint8_t> expect;      // what reading must give back
   bool changed = false;             // source size differs from header.size
 };
-
-void put_le(std::vector<uint8_t>& v, size_t at, uint64_t x, int n) {
-  for (int i = 0; i < n; ++i) v[at + i] = static_cast<uint8_t>(x >> (8 * i));
-}
 
 std::vector<uint8_t> make_content(fuzz::data_producer& in) {
   const uint8_t kind = static_cast<uint8_t>(in.u32_in(0, 6));
@@ -37,19 +35,7 @@ std::vector<uint8_t> make_content(fuzz::data_producer& in) {
     case 2: {  // WAV, PCM 16
       const uint16_t channels = static_cast<uint16_t>(in.u32_in(1, 3));
       const size_t frames = in.u32_in(0, 3000);
-      std::vector<uint8_t> v(44 + frames * 2 * channels);
-      std::memcpy(v.data(), "RIFF", 4);
-      put_le(v, 4, v.size() - 8, 4);
-      std::memcpy(v.data() + 8, "WAVEfmt ", 8);
-      put_le(v, 16, 16, 4);
-      put_le(v, 20, 1, 2);
-      put_le(v, 22, channels, 2);
-      put_le(v, 24, 16000, 4);
-      put_le(v, 28, 32000 * channels, 4);
-      put_le(v, 32, 2 * channels, 2);
-      put_le(v, 34, 16, 2);
-      std::memcpy(v.data() + 36, "data", 4);
-      put_le(v, 40, frames * 2 * channels - (in.flag() ? 0 : 1), 4);
+      std::vector<uint8_t> v = fuzz::wav_header(channels, frames, frames * 2 * channels - (in.flag() ? 0 : 1));
       int32_t s = 0;
       for (size_t i = 0; i < frames * channels; ++i) {  // a random walk: FLAC wins
         s += body.empty() ? 3 : static_cast<int8_t>(body[i % body.size()]);

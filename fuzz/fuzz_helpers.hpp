@@ -80,6 +80,30 @@ class data_producer {
   size_t size_;
 };
 
+// Writes x as n little-endian bytes at v[at].
+inline void put_le(std::vector<uint8_t>& v, size_t at, uint64_t x, int n) {
+  for (int i = 0; i < n; ++i) v[at + i] = static_cast<uint8_t>(x >> (8 * i));
+}
+
+// A 44-byte PCM 16-bit WAV header, 16 kHz, followed by room for `frames`
+// frames of samples (zero); Data_Size says data_size bytes.
+inline std::vector<uint8_t> wav_header(uint16_t channels, size_t frames, uint64_t data_size) {
+  std::vector<uint8_t> v(44 + frames * 2 * channels);
+  std::memcpy(v.data(), "RIFF", 4);
+  put_le(v, 4, v.size() - 8, 4);
+  std::memcpy(v.data() + 8, "WAVEfmt ", 8);
+  put_le(v, 16, 16, 4);
+  put_le(v, 20, 1, 2);
+  put_le(v, 22, channels, 2);
+  put_le(v, 24, 16000, 4);
+  put_le(v, 28, 32000 * channels, 4);
+  put_le(v, 32, 2 * channels, 2);
+  put_le(v, 34, 16, 2);
+  std::memcpy(v.data() + 36, "data", 4);
+  put_le(v, 40, data_size, 4);
+  return v;
+}
+
 // A random model built in memory (model/random_model.hpp, the generator the
 // tests use): weights from a fixed seed, so every run of a target sees the
 // same model.

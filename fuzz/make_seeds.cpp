@@ -18,6 +18,8 @@
 #include "model/model.hpp"
 #include "model/transformer.hpp"
 
+using fuzz::put_le;
+
 namespace ann = archive_nn;
 namespace fs = std::filesystem;
 
@@ -51,24 +53,8 @@ std::vector<uint8_t> random_bytes(size_t n, uint32_t seed) {
   return v;
 }
 
-void put_le(std::vector<uint8_t>& v, size_t at, uint64_t x, int n) {
-  for (int i = 0; i < n; ++i) v[at + i] = static_cast<uint8_t>(x >> (8 * i));
-}
-
 std::vector<uint8_t> wav(uint16_t channels, size_t frames) {
-  std::vector<uint8_t> v(44 + frames * 2 * channels);
-  std::memcpy(v.data(), "RIFF", 4);
-  put_le(v, 4, v.size() - 8, 4);
-  std::memcpy(v.data() + 8, "WAVEfmt ", 8);
-  put_le(v, 16, 16, 4);
-  put_le(v, 20, 1, 2);
-  put_le(v, 22, channels, 2);
-  put_le(v, 24, 16000, 4);
-  put_le(v, 28, 32000 * channels, 4);
-  put_le(v, 32, 2 * channels, 2);
-  put_le(v, 34, 16, 2);
-  std::memcpy(v.data() + 36, "data", 4);
-  put_le(v, 40, frames * 2 * channels, 4);
+  std::vector<uint8_t> v = fuzz::wav_header(channels, frames, frames * 2 * channels);
   for (size_t i = 0; i < frames * channels; ++i)
     put_le(v, 44 + 2 * i, static_cast<uint16_t>(static_cast<int16_t>(3000 * std::sin(0.05 * double(i)))), 2);
   return v;

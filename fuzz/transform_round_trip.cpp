@@ -7,13 +7,11 @@
 #include "fuzz_helpers.hpp"
 #include "transform/transform.hpp"
 
+using fuzz::put_le;
+
 namespace tf = archive_nn::transform;
 
 namespace {
-
-void put_le(std::vector<uint8_t>& v, size_t at, uint64_t x, int n) {
-  for (int i = 0; i < n; ++i) v[at + i] = static_cast<uint8_t>(x >> (8 * i));
-}
 
 // Builds a plausible header in front of (or over) the body.
 std::vector<uint8_t> dress(uint8_t kind, fuzz::data_producer& in, std::vector<uint8_t> body) {

@@ -14,26 +14,10 @@ uint64_t export_model(const std::string& path, const model::hparams& hp, const t
   model::model_file m;
   m.hp = hp;
   auto add_str = [&](const std::string& k, const std::string& v) {
-    model::extra_kv kv;
-    kv.key = k;
-    kv.type = model::value_type::string;
-    kv.str = v;
-    m.extras.push_back(kv);
+    m.extras.push_back({k, model::value_type::string, 0, 0.0f, v});
   };
-  auto add_u32 = [&](const std::string& k, uint32_t v) {
-    model::extra_kv kv;
-    kv.key = k;
-    kv.type = model::value_type::u32;
-    kv.u32 = v;
-    m.extras.push_back(kv);
-  };
-  auto add_f32 = [&](const std::string& k, float v) {
-    model::extra_kv kv;
-    kv.key = k;
-    kv.type = model::value_type::f32;
-    kv.f32 = v;
-    m.extras.push_back(kv);
-  };
+  auto add_u32 = [&](const std::string& k, uint32_t v) { m.extras.push_back({k, model::value_type::u32, v, 0.0f, ""}); };
+  auto add_f32 = [&](const std::string& k, float v) { m.extras.push_back({k, model::value_type::f32, 0, v, ""}); };
   add_str(model::keys::name, info.name);
   add_u32("train.steps", info.steps > 0xFFFFFFFFull ? 0xFFFFFFFFu : static_cast<uint32_t>(info.steps));
   // A string: a long run sees more than 2^32 bytes and the format's only
