@@ -36,7 +36,7 @@ std::string archive_name(const std::string& input, bool& stripped) {
 namespace {
 
 struct walker {
-  const struct stat* skip_self;
+  const std::vector<struct stat>& skip;
   const std::function<void(const walk_item&)>& visit;
   const std::function<void(const std::string&)>& warn;
   std::map<std::pair<dev_t, ino_t>, std::string> links;
@@ -49,10 +49,11 @@ struct walker {
       ok = false;
       return;
     }
-    if (skip_self && st.st_dev == skip_self->st_dev && st.st_ino == skip_self->st_ino) {
-      warn(fs_path + ": is the archive being written; skipped");
-      return;
-    }
+    for (const struct stat& self : skip)
+      if (st.st_dev == self.st_dev && st.st_ino == self.st_ino && S_ISREG(st.st_mode)) {
+        warn(fs_path + ": file is the archive; not dumped");  // GNU tar's words
+        return;
+      }
     walk_item it;
     it.fs_path = fs_path;
     archive_nn::entry_header& h = it.header;
@@ -60,6 +61,11 @@ struct walker {
     h.mode = st.st_mode & 07777;
     h.mtime_sec = st.st_mtim.tv_sec;
     h.mtime_nsec = static_cast<uint32_t>(st.st_mtim.tv_nsec);
+    if (name.empty() && !S_ISDIR(st.st_mode)) {
+      warn(fs_path + ": no name left after removing '/' and '..'; use a path below it");
+      ok = false;
+      return;
+    }
     if (S_ISREG(st.st_mode)) {
       if (st.st_nlink > 1) {
         auto key = std::make_pair(st.st_dev, st.st_ino);
@@ -77,7 +83,9 @@ struct walker {
       visit(it);
     } else if (S_ISDIR(st.st_mode)) {
       h.type = archive_nn::entry_type::directory;
-      visit(it);
+      // An input named "." (or "/", "..") has no name of its own: its
+      // children become top-level members, as GNU tar's "./x" without the "./".
+      if (!name.empty()) visit(it);
       DIR* d = opendir(fs_path.c_str());
       if (!d) {
         warn(fs_path + ": cannot open directory: " + std::strerror(errno));
@@ -91,7 +99,8 @@ struct walker {
       }
       closedir(d);
       std::sort(names.begin(), names.end());
-      for (const std::string& n : names) one(fs_path + (fs_path.back() == '/' ? "" : "/") + n, name + "/" + n);
+      for (const std::string& n : names)
+        one(fs_path + (fs_path.back() == '/' ? "" : "/") + n, name.empty() ? n : name + "/" + n);
     } else if (S_ISLNK(st.st_mode)) {
       std::vector<char> buf(static_cast<size_t>(st.st_size > 0 ? st.st_size : 255) + 1);
       const ssize_t n = readlink(fs_path.c_str(), buf.data(), buf.size());
@@ -115,18 +124,14 @@ struct walker {
 
 }  // namespace
 
-bool walk_inputs(const std::vector<std::string>& inputs, const struct stat* skip_self,
+bool walk_inputs(const std::vector<std::string>& inputs, const std::vector<struct stat>& skip,
                  const std::function<void(const walk_item&)>& visit, const std::function<void(const std::string&)>& warn) {
-  walker w{skip_self, visit, warn, {}, true};
+  walker w{skip, visit, warn, {}, true};
   for (const std::string& in : inputs) {
     bool stripped = false;
     const std::string name = archive_name(in, stripped);
-    if (name.empty()) {
-      warn(in + ": no name left after removing '/' and '..'; use a path below it");
-      w.ok = false;
-      continue;
-    }
-    if (stripped) warn("removing leading '/' and '../' from member names ('" + in + "' -> '" + name + "')");
+    if (stripped)
+      warn("removing leading '/' and '../' from member names ('" + in + "' -> '" + (name.empty() ? "." : name) + "')");
     w.one(in, name);
   }
   return w.ok;

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "archive_nn/format.hpp"
 
@@ -17,10 +18,12 @@ struct walk_item {
 
 // Visits each input and, depth first in byte order of names, everything below
 // it. Names in the archive are the inputs as given, made relative (leading '/'
-// and '../' removed, with a warning). Hard links after the first become
-// hardlink entries. Sockets, FIFOs and devices are skipped with a warning.
+// and '../' removed, with a warning); a directory input with no name left
+// ("." or "./") contributes its children as top-level members. Hard links
+// after the first become hardlink entries. Sockets, FIFOs and devices, and
+// the files in `skip` (the archive being written), are skipped with a warning.
 // Returns false if some input could not be read (reported through warn).
-bool walk_inputs(const std::vector<std::string>& inputs, const struct stat* skip_self,
+bool walk_inputs(const std::vector<std::string>& inputs, const std::vector<struct stat>& skip,
                  const std::function<void(const walk_item&)>& visit, const std::function<void(const std::string&)>& warn);
 
 // The archive name for an input path, or "" when nothing remains.

@@ -50,13 +50,17 @@ int mode_create(const options& o, display& out) {
       return exit_fatal;
     }
   }
+  // The archive must not pack itself: neither the file being written nor an
+  // older archive of the same name that the rename will replace.
+  std::vector<struct stat> skip;
   struct stat self {};
-  const bool have_self = fstat(fileno(f), &self) == 0 && S_ISREG(self.st_mode);
+  if (fstat(fileno(f), &self) == 0 && S_ISREG(self.st_mode)) skip.push_back(self);
+  if (!to_stdout && stat(archive_path.c_str(), &self) == 0 && S_ISREG(self.st_mode)) skip.push_back(self);
 
   // First pass: collect entries (and the byte total for progress).
   std::vector<walk_item> items;
   bool inputs_ok = walk_inputs(
-      o.members, have_self ? &self : nullptr, [&](const walk_item& it) { items.push_back(it); },
+      o.members, skip, [&](const walk_item& it) { items.push_back(it); },
       [&](const std::string& w) { out.warning(w); });
   uint64_t total = 0;
   for (const walk_item& it : items) total += it.header.size;
@@ -70,6 +74,7 @@ int mode_create(const options& o, display& out) {
   co.level = o.level;
   co.nn_windows_per_chunk = o.nn_windows;
   co.total_hint = total;
+  co.solid_block_size = o.solid_block;
   co.progress = [&](const archive_nn::progress_info& p) { out.progress(p); };
   archive_nn::archive_creator creator(*sink, co);
   int code = inputs_ok ? exit_ok : exit_some_failed;
@@ -81,15 +86,16 @@ int mode_create(const options& o, display& out) {
       st = creator.add_entry(it.header);
       continue;
     }
-    std::FILE* in = std::fopen(it.fs_path.c_str(), "rb");
-    if (!in) {
-      out.warning(it.fs_path + ": cannot open: " + std::strerror(errno) + "; skipped");
-      code = exit_some_failed;
-      continue;
-    }
-    auto src = archive_nn::make_file_source(in, it.fs_path);
-    archive_nn::status fst = creator.add_file(it.header, *src);
-    std::fclose(in);
+    // Opened when the creator reads it (solid blocks reorder files).
+    const std::string fs_path = it.fs_path;
+    archive_nn::content_opener open = [fs_path]() -> archive_nn::result<std::unique_ptr<archive_nn::byte_source>> {
+      std::FILE* in = std::fopen(fs_path.c_str(), "rb");
+      if (!in)
+        return archive_nn::make_error(archive_nn::errc::io_open_failed,
+                                      "cannot open: " + std::string(std::strerror(errno)));
+      return archive_nn::make_owning_file_source(in, fs_path);
+    };
+    archive_nn::status fst = creator.add_file(it.header, open);
     if (!fst.ok()) {
       if (fst.err().level() == archive_nn::severity::entry) {
         out.error(o.archive, fst.err());
@@ -101,6 +107,10 @@ int mode_create(const options& o, display& out) {
   }
   if (st.ok()) st = creator.finish();
   out.progress_done();
+  for (const archive_nn::error& e : creator.entry_errors()) {
+    out.warning(e.message);
+    code = exit_some_failed;
+  }
   if (!to_stdout) {
     const bool closed = std::fclose(f) == 0;
     if (st.ok() && !closed) st = archive_nn::make_error(archive_nn::errc::io_write_failed, "write failed");
@@ -115,6 +125,14 @@ int mode_create(const options& o, display& out) {
     return exit_fatal;
   }
   if (out.verbosity >= 2) {
+    for (const archive_nn::block_stats& b : creator.blocks()) {
+      char buf[200];
+      std::snprintf(buf, sizeof buf, "block %llu: %s, %llu files (%llu duplicates), %llu chunks, %llu -> %llu bytes",
+                    static_cast<unsigned long long>(b.block_id), b.kind, static_cast<unsigned long long>(b.members),
+                    static_cast<unsigned long long>(b.duplicates), static_cast<unsigned long long>(b.chunks),
+                    static_cast<unsigned long long>(b.bytes_original), static_cast<unsigned long long>(b.bytes_coded));
+      out.info(buf);
+    }
     static const char* names[] = {"stored", "zstd", "lzma", "zlib", "flac", "", "", "", "nn"};
     for (size_t id = 0; id < 9; ++id) {
       const auto& s = creator.stats()[id];

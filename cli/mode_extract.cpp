@@ -145,6 +145,11 @@ class extractor : public archive_nn::entry_visitor {
     out_.info(e.path);
   }
 
+  void damaged(const archive_nn::error& err) override {
+    out_.error(o_.archive, err);
+    failed_ = true;
+  }
+
   // setuid/setgid come back only with -P (bsdtar -p): an archive should not
   // be able to plant set-id programs by default.
   uint32_t permitted_mode(uint32_t mode) const { return o_.absolute_names ? mode : mode & 01777; }

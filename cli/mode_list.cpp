@@ -67,17 +67,19 @@ int mode_list(const options& o, display& out) {
   }
   auto src = archive_nn::make_file_source(f, o.archive);
   archive_nn::read_options ro;
-  auto entries = archive_nn::list_archive(*src, ro);
+  std::vector<archive_nn::error> problems;
+  auto entries = archive_nn::list_archive(*src, ro, &problems);
   if (f != stdin) std::fclose(f);
   if (!entries.ok()) {
     out.error(o.archive, entries.err());
     return exit_fatal;
   }
+  for (const archive_nn::error& p : problems) out.error(o.archive, p);
   // Named members restrict the listing, as in tar.
   std::vector<archive_nn::index_entry> shown;
   for (auto& e : entries.value())
     if (member_selected(o.members, e.header.path)) shown.push_back(std::move(e));
-  int code = exit_ok;
+  int code = problems.empty() ? exit_ok : exit_some_failed;
   for (const std::string& m : o.members) {
     bool found = false;
     for (const auto& e : shown) found = found || member_selected({m}, e.header.path);
@@ -98,6 +100,7 @@ int mode_list(const options& o, display& out) {
                   static_cast<unsigned long long>(e.size_coded), static_cast<unsigned long long>(e.chunk_count),
                   transform_name(h.transform));
       if (!h.link.empty()) std::printf(", \"link\": \"%s\"", json_escape(h.link).c_str());
+      if (e.block_id) std::printf(", \"block\": %llu", static_cast<unsigned long long>(e.block_id));
       std::printf("}");
       first = false;
     }

@@ -12,6 +12,34 @@ namespace po = boost::program_options;
 
 namespace nntar {
 
+// "123", "64K", "16M", "1G" (powers of 1024; an optional trailing B or iB).
+bool parse_size(const std::string& text, uint64_t& out) {
+  size_t i = 0;
+  uint64_t v = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    if (v > (UINT64_MAX - 9) / 10) return false;
+    v = v * 10 + static_cast<uint64_t>(text[i++] - '0');
+  }
+  if (i == 0) return false;
+  std::string unit = text.substr(i);
+  if (unit == "B" || unit.empty()) {
+    out = v;
+    return true;
+  }
+  int shift = 0;
+  switch (unit[0]) {
+    case 'k': case 'K': shift = 10; break;
+    case 'm': case 'M': shift = 20; break;
+    case 'g': case 'G': shift = 30; break;
+    default: return false;
+  }
+  unit = unit.substr(1);
+  if (!unit.empty() && unit != "B" && unit != "iB") return false;
+  if (v > (UINT64_MAX >> shift)) return false;
+  out = v << shift;
+  return true;
+}
+
 archive_nn::result<options> parse_options(int argc, const char* const* argv) {
   options o;
   po::options_description desc(
@@ -35,6 +63,8 @@ archive_nn::result<options> parse_options(int argc, const char* const* argv) {
     ("embed-model", "store the model inside the archive (xz-compressed)")
     ("reference-model", "reference the model by its hash only (default)")
     ("level", po::value<int>(), "classical codec level (zstd 1-22, lzma 0-9)")
+    ("solid-block", po::value<std::string>(), "solid blocks of SIZE bytes (K, M, G suffixes; default 16M; 0: one file per entry) (7-Zip -ms)")
+    ("no-solid", "every file its own entry, as in format version 1 (--solid-block 0)")
     ("nn-windows", po::value<unsigned>(), "nn: windows per chunk (default: 1 MiB of windows; decoded 4 at a time)")
     ("progress", "show progress even when stderr is not a terminal")
     ("no-progress", "never show progress")
@@ -101,6 +131,13 @@ archive_nn::result<options> parse_options(int argc, const char* const* argv) {
   if (vm.count("nn-windows")) o.nn_windows = vm["nn-windows"].as<unsigned>();
   if ((vm.count("nn-windows") && o.nn_windows == 0) || o.nn_windows > 65536)
     return usage("--nn-windows must be in [1, 65536]");
+  if (vm.count("solid-block") && vm.count("no-solid")) return usage("--solid-block and --no-solid conflict");
+  if (vm.count("no-solid")) o.solid_block = 0;
+  if (vm.count("solid-block")) {
+    const std::string v = vm["solid-block"].as<std::string>();
+    if (!parse_size(v, o.solid_block) || o.solid_block > (uint64_t(1) << 30))
+      return usage("--solid-block: '" + v + "' is not a size from 0 to 1G (e.g. 64M)");
+  }
   o.progress = isatty(STDERR_FILENO) && o.verbosity > 0;
   if (vm.count("progress")) o.progress = true;
   if (vm.count("no-progress")) o.progress = false;

@@ -1,6 +1,7 @@
 // nntar's command line: one option table (options.cpp), parsed into this struct.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,8 +26,12 @@ struct options {
   bool embed_model = false;
   int level = 0;
   unsigned nn_windows = 0;
+  uint64_t solid_block = uint64_t(16) << 20;  // --solid-block; 0 = --no-solid
   std::string help_text;
 };
+
+// "16M" -> 16 MiB; false for anything that is not a size.
+bool parse_size(const std::string& text, uint64_t& out);
 
 // Returns an error (errc::usage) with a message for bad command lines.
 archive_nn::result<options> parse_options(int argc, const char* const* argv);

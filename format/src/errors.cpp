@@ -29,6 +29,7 @@ const char* error_name(errc code) noexcept {
     case errc::duplicate_path: return "duplicate_path";
     case errc::codec_unknown: return "codec_unknown";
     case errc::codec_failed: return "codec_failed";
+    case errc::block_corrupt: return "block_corrupt";
     case errc::model_missing: return "model_missing";
     case errc::model_corrupt: return "model_corrupt";
     case errc::model_unsupported: return "model_unsupported";
@@ -52,6 +53,7 @@ severity error_severity(errc code) noexcept {
     case errc::duplicate_path:
     case errc::codec_unknown:
     case errc::codec_failed:
+    case errc::block_corrupt:
     case errc::model_missing:
     case errc::model_corrupt:
     case errc::model_unsupported:

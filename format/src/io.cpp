@@ -58,6 +58,16 @@ class file_source : public byte_source {
   bool seekable_ = false;
 };
 
+// A file_source that closes its FILE when destroyed.
+class owning_file_source : public file_source {
+ public:
+  owning_file_source(std::FILE* f, std::string name) : file_source(f, std::move(name)), owned_(f) {}
+  ~owning_file_source() override { std::fclose(owned_); }
+
+ private:
+  std::FILE* owned_;
+};
+
 class memory_source : public byte_source {
  public:
   memory_source(const uint8_t* data, size_t size) : data_(data), size_(size) {}
@@ -94,6 +104,9 @@ std::unique_ptr<byte_sink> make_file_sink(std::FILE* f, std::string name) {
 }
 std::unique_ptr<byte_source> make_file_source(std::FILE* f, std::string name) {
   return std::make_unique<file_source>(f, std::move(name));
+}
+std::unique_ptr<byte_source> make_owning_file_source(std::FILE* f, std::string name) {
+  return std::make_unique<owning_file_source>(f, std::move(name));
 }
 std::unique_ptr<byte_source> make_memory_source(const uint8_t* data, size_t size) {
   return std::make_unique<memory_source>(data, size);

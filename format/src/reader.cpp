@@ -72,19 +72,21 @@ status archive_reader::begin() {
     got += n;
   }
   offset_ = got;
-  return decode_archive_header(header, got);
+  return decode_archive_header(header, got, &version_);
 }
 
-result<record> archive_reader::next_after_skippable(bool want_payload) {
+result<record> archive_reader::next(const std::function<bool(const record&)>& want_payload) {
   for (;;) {
     auto r = next_record(want_payload);
     if (!r.ok() || !r->skipped) return r;
   }
 }
 
-result<record> archive_reader::next(bool want_payload) { return next_after_skippable(want_payload); }
+result<record> archive_reader::next(bool want_payload) {
+  return next([want_payload](const record&) { return want_payload; });
+}
 
-result<record> archive_reader::next_record(bool want_payload) {
+result<record> archive_reader::next_record(const std::function<bool(const record&)>& want_payload) {
   ANN_RETURN_ERROR_IF(done_, internal, "archive_reader: read past the index");
   record rec;
   rec.offset = offset_;
@@ -113,8 +115,10 @@ result<record> archive_reader::next_record(bool want_payload) {
     rec.skipped = true;
     return rec;
   }
-  ANN_RETURN_ERROR_IF(type != 0x01 && type != 0x02 && type != 0x03 && type != 0x04 && !is_index,
-                      record_type_unknown, where + ": unknown record type " + std::to_string(type));
+  const bool known = (type >= 0x01 && type <= 0x04) || (type == 0x05 && version_ >= 2);
+  ANN_RETURN_ERROR_IF(!known && !is_index, record_type_unknown,
+                      where + ": unknown record type " + std::to_string(type) + " in a version " +
+                          std::to_string(version_) + " archive");
   if (is_index) {
     // The sequential reader does not need the index, but checks that it and
     // the footer are complete and intact: a truncated archive is an error.
@@ -148,7 +152,7 @@ result<record> archive_reader::next_record(bool want_payload) {
     case record_type::model: {
       ANN_TRY(parse_model_body(body, body_len, limits_, rec.model));
       if (rec.model.stored_size) {
-        if (want_payload) {
+        if (want_payload(rec)) {
           ANN_TRY(read_appending(rec.model.payload, rec.model.stored_size));
         } else {
           ANN_TRY(skip(rec.model.stored_size));
@@ -161,11 +165,17 @@ result<record> archive_reader::next_record(bool want_payload) {
       break;
     case record_type::chunk:
       ANN_TRY(parse_chunk_body(body, body_len, limits_, rec.chunk));
-      if (want_payload) {
+      if (want_payload(rec)) {
         ANN_TRY(read_appending(rec.payload, rec.chunk.size_coded));
       } else {
         ANN_TRY(skip(rec.chunk.size_coded));
       }
+      break;
+    case record_type::block_header:
+      // The coded Member_Table is always read: without it the block's bytes
+      // cannot be attributed to any entry.
+      ANN_TRY(parse_block_body(body, body_len, limits_, rec.block));
+      ANN_TRY(read_appending(rec.payload, rec.block.table_size_coded));
       break;
     case record_type::entry_end: {
       byte_reader r(body, body_len);
@@ -194,11 +204,15 @@ result<archive_index> archive_reader::read_index() {
   ANN_TRY(read_exact(bytes.data(), bytes.size()));
   ANN_RETURN_ERROR_IF(xxh64(bytes.data(), bytes.size()) != footer.index_checksum, index_corrupt,
                       "index: checksum mismatch");
-  ANN_TRY_ASSIGN(archive_index index, decode_index(bytes.data(), bytes.size(), limits_));
+  ANN_TRY_ASSIGN(archive_index index, decode_index(bytes.data(), bytes.size(), limits_, version_));
   for (const index_entry& e : index.entries)
     ANN_RETURN_ERROR_IF(e.entry_offset < archive_header_size || e.entry_offset >= footer.index_offset ||
                             e.size_coded > footer.index_offset - e.entry_offset,
                         index_corrupt, "index: entry '" + e.header.path + "' points outside the archive");
+  for (const index_block& b : index.blocks)
+    ANN_RETURN_ERROR_IF(b.block_offset < archive_header_size || b.block_offset >= footer.index_offset ||
+                            b.size_coded > footer.index_offset - b.block_offset,
+                        index_corrupt, "index: block " + std::to_string(b.block_id) + " points outside the archive");
   for (uint64_t off : index.model_offsets)
     ANN_RETURN_ERROR_IF(off < archive_header_size || off >= footer.index_offset, index_corrupt,
                         "index: model record outside the archive");

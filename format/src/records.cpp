@@ -1,6 +1,7 @@
 // Encoding and decoding of single records (spec/archive_format.md §2-§9).
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "archive_nn/format.hpp"
@@ -63,16 +64,16 @@ bool path_is_safe(const std::string& path) {
   return true;
 }
 
-std::vector<uint8_t> encode_archive_header() {
+std::vector<uint8_t> encode_archive_header(uint16_t version) {
   byte_writer w;
   w.bytes(archive_magic.data(), archive_magic.size());
-  w.u16(format_version);
+  w.u16(version);
   w.u16(0);  // Header_Flags: all reserved
   w.u32(header_checksum(w.buffer().data(), w.size()));
   return std::move(w.buffer());
 }
 
-status decode_archive_header(const uint8_t* data, size_t size) {
+status decode_archive_header(const uint8_t* data, size_t size, uint16_t* version_out) {
   // Compare what there is first: a short non-archive is "bad magic", a short
   // prefix of an archive "truncated".
   const size_t have = size < archive_magic.size() ? size : archive_magic.size();
@@ -84,10 +85,12 @@ status decode_archive_header(const uint8_t* data, size_t size) {
   const uint16_t flags = r.u16();
   const uint32_t checksum = r.u32();
   // The version first: a future layout may checksum differently.
-  ANN_RETURN_ERROR_IF(version != format_version, version_unsupported,
-                      "archive format version " + std::to_string(version) + " is not supported (this nntar reads version 1)");
+  ANN_RETURN_ERROR_IF(version < format_version_min || version > format_version, version_unsupported,
+                      "archive format version " + std::to_string(version) +
+                          " is not supported (this nntar reads versions 1 and 2)");
   ANN_RETURN_ERROR_IF(checksum != header_checksum(data, 12), header_corrupt, "archive header: checksum mismatch");
   ANN_RETURN_ERROR_IF(flags != 0, reserved_bits_set, "archive header: reserved flag bits set");
+  if (version_out) *version_out = version;
   return ok_status();
 }
 
@@ -127,12 +130,140 @@ std::vector<uint8_t> encode_entry_end(uint64_t entry_checksum) {
   return seal(record_type::entry_end, w);
 }
 
-std::vector<uint8_t> encode_index(const archive_index& index) {
+std::vector<uint8_t> encode_block_header(const block_header& b) {
+  byte_writer w;
+  w.varint(b.block_id);
+  w.u8(0);  // Block_Flags
+  w.u8(b.transform);
+  w.varint(b.size);
+  w.varint(b.member_count);
+  w.u8(b.table_codec);
+  w.varint(b.table_size);
+  w.varint(b.table_size_coded);
+  w.u64(b.table_checksum);
+  return seal(record_type::block_header, w);
+}
+
+// §6.5: the Member_Table is stored column by column (all modes, then all
+// times, ...): similar values sit together, which the table's codec exploits
+// (on a header tree 28% smaller than row by row).
+std::vector<uint8_t> encode_member_table(const std::vector<block_member>& members) {
+  byte_writer w;
+  for (const block_member& m : members) w.varint(m.header.mode);
+  for (const block_member& m : members) w.varint(zigzag(m.header.mtime_sec));
+  for (const block_member& m : members) w.varint(m.header.mtime_nsec);
+  for (const block_member& m : members) w.varint(m.header.size);
+  for (const block_member& m : members) w.varint(m.duplicate_of < 0 ? 0 : static_cast<uint64_t>(m.duplicate_of) + 1);
+  for (const block_member& m : members) {
+    w.varint(m.header.path.size());
+    w.bytes(m.header.path);
+  }
+  if (!members.empty() && members[0].header.transform != 0) {
+    for (const block_member& m : members) w.varint(m.header.transform_header_size);
+    for (const block_member& m : members) w.varint(m.header.transform_payload_size);
+  }
+  for (const block_member& m : members) w.u64(m.checksum);
+  return std::move(w.buffer());
+}
+
+result<std::vector<block_member>> decode_member_table(const uint8_t* data, size_t size, const block_header& b,
+                                                      const reader_limits& lim) {
+  const std::string where = "block " + std::to_string(b.block_id) + ": member table: ";
+  ANN_RETURN_ERROR_IF(b.member_count > size / limits::member_row_min, block_corrupt,
+                      where + "more members than the table can hold");
+  const size_t n = static_cast<size_t>(b.member_count);
+  std::vector<block_member> out(n);
+  byte_reader r(data, size);
+  auto bad = [&](size_t i, const std::string& what) {
+    return make_error(errc::block_corrupt, where + "member " + std::to_string(i) +
+                                               (out[i].header.path.empty() ? "" : " '" + out[i].header.path + "'") +
+                                               ": " + what);
+  };
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t mode = r.varint();
+    if (mode > limits::mode_max) return bad(i, "mode has bits above 07777");
+    out[i].header.mode = static_cast<uint32_t>(mode);
+    out[i].header.type = entry_type::file;
+    out[i].header.transform = b.transform;
+  }
+  for (size_t i = 0; i < n; ++i) out[i].header.mtime_sec = unzigzag(r.varint());
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t nsec = r.varint();
+    if (nsec > limits::nsec_max) return bad(i, "nanoseconds >= 10^9");
+    out[i].header.mtime_nsec = static_cast<uint32_t>(nsec);
+  }
+  for (size_t i = 0; i < n; ++i) out[i].header.size = r.varint();
+  std::vector<uint64_t> dup(n);
+  for (size_t i = 0; i < n; ++i) dup[i] = r.varint();
+  ANN_RETURN_ERROR_IF(r.failed(), block_corrupt, where + "truncated");
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t len = r.varint();
+    if (r.failed()) return make_error(errc::block_corrupt, where + "truncated");
+    if (len > lim.path_length_max) return bad(i, "path longer than the limit");
+    out[i].header.path = r.string(static_cast<size_t>(len));
+    if (r.failed()) return make_error(errc::block_corrupt, where + "truncated");
+    if (out[i].header.path.empty()) return bad(i, "empty path");
+    if (out[i].header.path.find('\0') != std::string::npos) return bad(i, "NUL byte in the path");
+  }
+  if (b.transform != 0) {
+    for (size_t i = 0; i < n; ++i) out[i].header.transform_header_size = r.varint();
+    for (size_t i = 0; i < n; ++i) out[i].header.transform_payload_size = r.varint();
+  }
+  for (size_t i = 0; i < n; ++i) out[i].checksum = r.u64();
+  ANN_RETURN_ERROR_IF(r.failed(), block_corrupt, where + "truncated");
+  ANN_RETURN_ERROR_IF(r.remaining() != 0, block_corrupt, where + "trailing bytes");
+  // Extents: each member that is not a duplicate starts where the previous
+  // one ended; a duplicate names the earlier member whose bytes it shares.
+  uint64_t next = 0;
+  for (size_t i = 0; i < n; ++i) {
+    block_member& m = out[i];
+    const entry_header& h = m.header;
+    if (h.transform != 0 && (h.transform_header_size > h.size || h.transform_payload_size > h.size - h.transform_header_size))
+      return bad(i, "transform sizes exceed the member's size");
+    if (dup[i] == 0) {
+      if (h.size > b.size - next) return bad(i, "extends past the end of the block");
+      m.offset = next;
+      next += h.size;
+      continue;
+    }
+    if (dup[i] > i) return bad(i, "duplicate of a later member");
+    const size_t orig = static_cast<size_t>(dup[i] - 1);
+    if (out[orig].duplicate_of >= 0) return bad(i, "duplicate of a duplicate");
+    if (out[orig].header.size != h.size || h.size == 0) return bad(i, "overlaps another member's extent");
+    if (out[orig].checksum != m.checksum) return bad(i, "shares an extent but not the checksum of '" + out[orig].header.path + "'");
+    m.offset = out[orig].offset;
+    m.duplicate_of = static_cast<int64_t>(orig);
+  }
+  ANN_RETURN_ERROR_IF(next != b.size, block_corrupt,
+                      where + "the members cover " + std::to_string(next) + " of the block's " + std::to_string(b.size) +
+                          " bytes");
+  return out;
+}
+
+std::vector<uint8_t> encode_index(const archive_index& index, uint16_t version) {
   byte_writer w;
   w.varint(index.model_offsets.size());
   for (uint64_t off : index.model_offsets) w.varint(off);
-  w.varint(index.entries.size());
+  w.varint(index.entries.size() + (version >= 2 ? index.blocks.size() : 0));
+  size_t b = 0;
+  auto put_block = [&](const index_block& blk) {
+    w.u8(1);  // Item_Type: block
+    w.varint(blk.block_offset);
+    w.varint(blk.size_coded);
+    w.varint(blk.block_id);
+    w.varint(blk.member_count);
+    w.varint(blk.chunks.size());
+    for (const index_block::chunk_ref& c : blk.chunks) {
+      w.varint(c.offset);
+      w.varint(c.size_original);
+    }
+  };
   for (const index_entry& e : index.entries) {
+    if (version >= 2) {
+      // Items in archive order: blocks and entries interleave by offset.
+      while (b < index.blocks.size() && index.blocks[b].block_offset < e.entry_offset) put_block(index.blocks[b++]);
+      w.u8(0);  // Item_Type: entry
+    }
     w.varint(e.entry_offset);
     w.varint(e.size_coded);
     w.varint(e.chunk_count);
@@ -141,6 +272,8 @@ std::vector<uint8_t> encode_index(const archive_index& index) {
     w.varint(body.size());
     w.bytes(body.buffer().data(), body.size());
   }
+  if (version >= 2)
+    while (b < index.blocks.size()) put_block(index.blocks[b++]);
   return seal(record_type::index, w);
 }
 
@@ -238,6 +371,36 @@ status parse_chunk_body(const uint8_t* data, size_t size, const reader_limits& l
   return ok_status();
 }
 
+// §6.4: parses a Block_Header body (the coded Member_Table follows the record).
+status parse_block_body(const uint8_t* data, size_t size, const reader_limits& lim, block_header& b) {
+  byte_reader r(data, size);
+  b.block_id = r.varint();
+  const uint8_t flags = r.u8();
+  b.transform = r.u8();
+  b.size = r.varint();
+  b.member_count = r.varint();
+  b.table_codec = r.u8();
+  b.table_size = r.varint();
+  b.table_size_coded = r.varint();
+  b.table_checksum = r.u64();
+  ANN_RETURN_ERROR_IF(r.failed() || r.remaining() != 0, block_corrupt, "block header: wrong size");
+  ANN_RETURN_ERROR_IF(flags != 0, reserved_bits_set, "block header: reserved flag bits set");
+  ANN_RETURN_ERROR_IF(b.block_id == 0, field_invalid, "block header: block id 0");
+  ANN_RETURN_ERROR_IF(b.transform > 3, field_invalid, "block header: unknown transform");
+  ANN_RETURN_ERROR_IF(b.size == 0, field_invalid, "block header: empty block");
+  ANN_RETURN_ERROR_IF(b.size > lim.block_size_max, limit_exceeded, "block header: block larger than the limit");
+  ANN_RETURN_ERROR_IF(b.member_count == 0, field_invalid, "block header: no members");
+  ANN_RETURN_ERROR_IF(b.member_count > lim.entry_count_max, limit_exceeded, "block header: more members than the limit");
+  ANN_RETURN_ERROR_IF(b.table_codec > 2, field_invalid, "block header: unknown member table codec");
+  ANN_RETURN_ERROR_IF(b.table_size == 0, field_invalid, "block header: empty member table");
+  ANN_RETURN_ERROR_IF(b.table_size > lim.member_table_max, limit_exceeded, "block header: member table larger than the limit");
+  ANN_RETURN_ERROR_IF(b.table_size_coded > b.table_size || (b.table_codec == 0 && b.table_size_coded != b.table_size),
+                      field_invalid, "block header: coded member table larger than the table");
+  ANN_RETURN_ERROR_IF(b.member_count > b.table_size / limits::member_row_min, field_invalid,
+                      "block header: more members than the member table can hold");
+  return ok_status();
+}
+
 // §4: parses a model record body (the embedded payload follows the record).
 status parse_model_body(const uint8_t* data, size_t size, const reader_limits& lim, model_record& m) {
   byte_reader r(data, size);
@@ -263,7 +426,7 @@ status parse_model_body(const uint8_t* data, size_t size, const reader_limits& l
   return ok_status();
 }
 
-result<archive_index> decode_index(const uint8_t* data, size_t size, const reader_limits& lim) {
+result<archive_index> decode_index(const uint8_t* data, size_t size, const reader_limits& lim, uint16_t version) {
   byte_reader outer(data, size);
   const uint8_t type = outer.u8();
   const uint64_t body_size = outer.varint();
@@ -283,8 +446,35 @@ result<archive_index> decode_index(const uint8_t* data, size_t size, const reade
   ANN_RETURN_ERROR_IF(entry_count > lim.entry_count_max, limit_exceeded, "index: more entries than the limit");
   ANN_RETURN_ERROR_IF(entry_count > r.remaining() / limits::index_entry_body_min + 1, index_corrupt,
                       "index: entry count larger than the index");
-  index.entries.reserve(entry_count);
+  if (version < 2) index.entries.reserve(entry_count);
   for (uint64_t i = 0; i < entry_count; ++i) {
+    if (version >= 2) {
+      const uint8_t item_type = r.u8();
+      ANN_RETURN_ERROR_IF(r.failed() || item_type > 1, index_corrupt, "index: bad item type");
+      if (item_type == 1) {
+        index_block blk;
+        blk.block_offset = r.varint();
+        blk.size_coded = r.varint();
+        blk.block_id = r.varint();
+        blk.member_count = r.varint();
+        const uint64_t chunks = r.varint();
+        ANN_RETURN_ERROR_IF(r.failed() || chunks == 0 || chunks > r.remaining() / 2, index_corrupt,
+                            "index: block item " + std::to_string(i) + ": bad chunk count");
+        ANN_RETURN_ERROR_IF(blk.block_id != index.blocks.size() + 1, index_corrupt,
+                            "index: block item " + std::to_string(i) + ": blocks out of order");
+        blk.chunks.resize(static_cast<size_t>(chunks));
+        uint64_t prev = 0;
+        for (index_block::chunk_ref& c : blk.chunks) {
+          c.offset = r.varint();
+          c.size_original = r.varint();
+          ANN_RETURN_ERROR_IF(r.failed() || c.offset <= prev || c.offset >= blk.size_coded || c.size_original == 0,
+                              index_corrupt, "index: block item " + std::to_string(i) + ": bad chunk reference");
+          prev = c.offset;
+        }
+        index.blocks.push_back(std::move(blk));
+        continue;
+      }
+    }
     index_entry e;
     e.entry_offset = r.varint();
     e.size_coded = r.varint();

@@ -58,17 +58,45 @@ status archive_writer::begin_entry(const entry_header& e) {
   return ok_status();
 }
 
+status archive_writer::begin_block(const block_header& b, const uint8_t* table_payload) {
+  ANN_WRITER_EXPECT(state_ == state::open, "block inside an entry or block");
+  ANN_WRITER_EXPECT(b.block_id == index_.blocks.size() + 1, "block ids must count 1, 2, 3, ...");
+  ANN_WRITER_EXPECT(b.size > 0 && b.member_count > 0 && b.table_size > 0, "empty block");
+  ANN_WRITER_EXPECT(b.table_size_coded <= b.table_size, "coded member table larger than the table");
+  index_block ib;
+  ib.block_offset = offset_;
+  ib.block_id = b.block_id;
+  ib.member_count = b.member_count;
+  index_.blocks.push_back(ib);
+  ANN_TRY(put(encode_block_header(b)));
+  ANN_TRY(put(table_payload, static_cast<size_t>(b.table_size_coded)));
+  index_.blocks.back().size_coded = offset_ - ib.block_offset;
+  state_ = state::in_block;
+  block_remaining_ = b.size;
+  return ok_status();
+}
+
 status archive_writer::add_chunk(const chunk_header& c, const uint8_t* payload) {
-  ANN_WRITER_EXPECT(state_ == state::in_entry, "chunk outside a file entry");
-  ANN_WRITER_EXPECT(c.size_original > 0 && c.size_original <= entry_remaining_, "chunk larger than the entry");
+  ANN_WRITER_EXPECT(state_ == state::in_entry || state_ == state::in_block, "chunk outside a file entry or block");
+  uint64_t& remaining = state_ == state::in_block ? block_remaining_ : entry_remaining_;
+  ANN_WRITER_EXPECT(c.size_original > 0 && c.size_original <= remaining, "chunk larger than the entry or block");
   ANN_WRITER_EXPECT(c.size_coded <= c.size_original, "coded chunk larger than original");
   bool known_model = c.model_id == 0;
   for (uint8_t id : model_ids_) known_model = known_model || id == c.model_id;
   ANN_WRITER_EXPECT(known_model, "chunk names a model not yet written");
-  entry_remaining_ -= c.size_original;
-  index_.entries.back().chunk_count++;
+  remaining -= c.size_original;
+  const uint64_t at = offset_;
   ANN_TRY(put(encode_chunk_header(c)));
-  return put(payload, static_cast<size_t>(c.size_coded));
+  ANN_TRY(put(payload, static_cast<size_t>(c.size_coded)));
+  if (state_ == state::in_block) {
+    index_block& ib = index_.blocks.back();
+    ib.chunks.push_back({at - ib.block_offset, c.size_original});
+    ib.size_coded = offset_ - ib.block_offset;
+    if (block_remaining_ == 0) state_ = state::open;
+  } else {
+    index_.entries.back().chunk_count++;
+  }
+  return ok_status();
 }
 
 status archive_writer::end_entry(uint64_t entry_checksum) {

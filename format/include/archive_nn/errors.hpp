@@ -39,6 +39,7 @@ enum class errc : uint16_t {
   // codecs and models
   codec_unknown = 26,
   codec_failed = 27,
+  block_corrupt = 28,
   model_missing = 30,
   model_corrupt = 31,
   model_unsupported = 32,

@@ -1,4 +1,5 @@
-// The nntar container, version 1: bytes <-> structs (spec/archive_format.md).
+// The nntar container, versions 1 and 2: bytes <-> structs
+// (spec/archive_format.md). Version 2 adds solid blocks (§6.4).
 // Codecs and models are plain numbers here.
 #pragma once
 
@@ -15,7 +16,8 @@
 namespace archive_nn {
 inline namespace v1 {
 
-constexpr uint16_t format_version = 1;
+constexpr uint16_t format_version = 2;      // written by archive_writer
+constexpr uint16_t format_version_min = 1;  // oldest version a reader accepts
 constexpr std::array<uint8_t, 8> archive_magic = {0x89, 'N', 'N', 'A', 0x0D, 0x0A, 0x1A, 0x0A};
 constexpr std::array<uint8_t, 4> footer_magic = {'N', 'N', 'A', '$'};
 constexpr size_t archive_header_size = 16;
@@ -27,6 +29,7 @@ enum class record_type : uint8_t {
   entry_header = 0x02,
   chunk = 0x03,
   entry_end = 0x04,
+  block_header = 0x05,  // version 2
   index = 0xFF,
 };
 constexpr uint8_t skippable_first = 0x40;  // 0x40..0x7F: skippable records
@@ -71,16 +74,50 @@ struct chunk_header {
   uint64_t content_checksum = 0;  // XXH64 of the original chunk bytes
 };
 
+// §6.4 Block_Header (version 2): a solid block, the concatenated streams
+// of several file entries, cut into chunks.
+struct block_header {
+  uint64_t block_id = 0;     // 1 for the first block of an archive, then 2, 3, ...
+  uint8_t transform = 0;     // the Transform of every member
+  uint64_t size = 0;         // Block_Size: bytes of the block stream
+  uint64_t member_count = 0;
+  uint8_t table_codec = 0;   // 0 stored, 1 zstd, 2 lzma
+  uint64_t table_size = 0;   // bytes of the decoded Member_Table
+  uint64_t table_size_coded = 0;
+  uint64_t table_checksum = 0;  // XXH64 of the decoded Member_Table
+};
+// §6.5 one member of a Member_Table.
+struct block_member {
+  entry_header header;        // a file; header.size is the extent's length
+  uint64_t offset = 0;        // where its bytes start in the block stream (derived, not stored)
+  uint64_t checksum = 0;      // Member_Checksum: XXH64 of the file's original bytes
+  int64_t duplicate_of = -1;  // the earlier member whose bytes it shares (-1: none)
+};
+
 // §8 Index.
 struct index_entry {
-  uint64_t entry_offset = 0;  // absolute offset of the Entry_Header record
+  uint64_t entry_offset = 0;  // absolute offset of the Entry_Header record (solid member: of its Block_Header)
   uint64_t chunk_count = 0;
-  uint64_t size_coded = 0;    // Entry_Header .. Entry_End inclusive
+  uint64_t size_coded = 0;    // Entry_Header .. Entry_End inclusive (solid member: its share of the block)
   entry_header header;
+  uint64_t block_id = 0;       // list_archive: != 0 for a member of that solid block
+  uint64_t member_offset = 0;  // list_archive: Member_Offset of a solid member
+};
+struct index_block {
+  uint64_t block_offset = 0;  // absolute offset of the Block_Header record
+  uint64_t size_coded = 0;    // Block_Header .. end of the last chunk's payload
+  uint64_t block_id = 0;
+  uint64_t member_count = 0;
+  struct chunk_ref {
+    uint64_t offset = 0;         // of the Chunk record, relative to block_offset
+    uint64_t size_original = 0;  // the chunk's Size_Original
+  };
+  std::vector<chunk_ref> chunks;
 };
 struct archive_index {
   std::vector<uint64_t> model_offsets;
-  std::vector<index_entry> entries;
+  std::vector<index_entry> entries;  // archive order
+  std::vector<index_block> blocks;   // archive order (version 2); items interleave by offset
 };
 
 // Decoder limits (§10); a reader may raise them.
@@ -90,19 +127,29 @@ struct reader_limits {
   uint64_t chunk_size_max = uint64_t(64) << 20;
   uint64_t model_size_max = uint64_t(1) << 30;
   uint64_t index_size_max = uint64_t(4) << 30;
+  uint64_t block_size_max = uint64_t(1) << 30;         // Block_Size
+  uint64_t member_table_max = uint64_t(64) << 20;      // Table_Size
 };
 
 uint64_t xxh64(const void* data, size_t size, uint64_t seed = 0);
 uint32_t header_checksum(const void* data, size_t size);  // low 32 bits of XXH64
 
 // Serialisation of single structures (used by the writer, the index and tests).
-std::vector<uint8_t> encode_archive_header();
-status decode_archive_header(const uint8_t* data, size_t size);
+std::vector<uint8_t> encode_archive_header(uint16_t version = format_version);
+// Accepts versions format_version_min..format_version; stores it in *version.
+status decode_archive_header(const uint8_t* data, size_t size, uint16_t* version = nullptr);
 std::vector<uint8_t> encode_model_record(const model_record& m);
 std::vector<uint8_t> encode_entry_header(const entry_header& e);
 std::vector<uint8_t> encode_chunk_header(const chunk_header& c);
 std::vector<uint8_t> encode_entry_end(uint64_t entry_checksum);
-std::vector<uint8_t> encode_index(const archive_index& index);
+std::vector<uint8_t> encode_block_header(const block_header& b);
+std::vector<uint8_t> encode_member_table(const std::vector<block_member>& members);
+// Parses and validates a decoded Member_Table (§6.5) and derives each
+// member's extent: members tile the block in order; duplicates share an
+// earlier member's extent.
+result<std::vector<block_member>> decode_member_table(const uint8_t* data, size_t size, const block_header& b,
+                                                      const reader_limits& limits);
+std::vector<uint8_t> encode_index(const archive_index& index, uint16_t version = format_version);
 std::vector<uint8_t> encode_index_footer(uint64_t index_offset, uint64_t index_size, uint64_t index_checksum);
 
 struct index_footer {
@@ -111,7 +158,8 @@ struct index_footer {
   uint64_t index_checksum = 0;
 };
 result<index_footer> decode_index_footer(const uint8_t* data, size_t size, uint64_t archive_size);
-result<archive_index> decode_index(const uint8_t* data, size_t size, const reader_limits& limits);
+result<archive_index> decode_index(const uint8_t* data, size_t size, const reader_limits& limits,
+                                   uint16_t version = format_version);
 // Validates a path: relative, no "..", no empty or "." components, no NUL.
 bool path_is_safe(const std::string& path);
 
@@ -134,6 +182,7 @@ class byte_source {
 };
 std::unique_ptr<byte_sink> make_file_sink(std::FILE* f, std::string name);
 std::unique_ptr<byte_source> make_file_source(std::FILE* f, std::string name);
+std::unique_ptr<byte_source> make_owning_file_source(std::FILE* f, std::string name);  // fclose()s f when destroyed
 std::unique_ptr<byte_source> make_memory_source(const uint8_t* data, size_t size);
 class memory_sink : public byte_sink {
  public:
@@ -142,8 +191,9 @@ class memory_sink : public byte_sink {
   std::vector<uint8_t> bytes;
 };
 
-// archive_writer: header -> (model | entry (chunk)* end)* -> index+footer.
-// Rejects misuse (a chunk outside an entry, sizes that do not add up).
+// archive_writer: header -> (model | entry (chunk)* end | block (chunk)*)*
+// -> index+footer. Rejects misuse (a chunk outside an entry or block, sizes
+// that do not add up).
 class archive_writer {
  public:
   explicit archive_writer(byte_sink& sink);
@@ -152,16 +202,20 @@ class archive_writer {
   status begin_entry(const entry_header& e);
   status add_chunk(const chunk_header& c, const uint8_t* payload);
   status end_entry(uint64_t entry_checksum);  // files only; other types end at begin
+  // A solid block: its header with table_size_coded bytes of coded Member_Table,
+  // then add_chunk until the chunks reach b.size (the block then ends).
+  status begin_block(const block_header& b, const uint8_t* table_payload);
   status finish();
   uint64_t bytes_written() const { return offset_; }
 
  private:
   status put(const std::vector<uint8_t>& bytes);
   status put(const uint8_t* data, size_t size);
-  enum class state { fresh, open, in_entry, finished, failed } state_ = state::fresh;
+  enum class state { fresh, open, in_entry, in_block, finished, failed } state_ = state::fresh;
   byte_sink& sink_;
   uint64_t offset_ = 0;
   uint64_t entry_remaining_ = 0;
+  uint64_t block_remaining_ = 0;
   archive_index index_;
   std::vector<uint8_t> model_ids_;
 };
@@ -173,7 +227,8 @@ struct record {
   model_record model;
   entry_header entry;
   chunk_header chunk;
-  std::vector<uint8_t> payload;  // chunk payload
+  block_header block;
+  std::vector<uint8_t> payload;  // chunk payload, or a block's coded Member_Table
   uint64_t entry_checksum = 0;
   bool skipped = false;  // internal: a skippable record was passed over
 };
@@ -184,7 +239,11 @@ class archive_reader {
  public:
   archive_reader(byte_source& source, reader_limits limits = {});
   status begin();  // reads and checks the Archive_Header
+  uint16_t version() const { return version_; }
   result<record> next(bool want_payload = true);
+  // As next(), but asks want_payload (given the parsed record, payload not
+  // yet read) whether to read or skip a chunk's or model's payload.
+  result<record> next(const std::function<bool(const record&)>& want_payload);
   uint64_t offset() const { return offset_; }
   status seek(uint64_t offset);
   // For seekable sources: footer + index.
@@ -194,11 +253,11 @@ class archive_reader {
   status read_exact(void* data, size_t size);
   status read_appending(std::vector<uint8_t>& out, uint64_t size);
   status skip(uint64_t size);
-  result<record> next_record(bool want_payload);
-  result<record> next_after_skippable(bool want_payload);
+  result<record> next_record(const std::function<bool(const record&)>& want_payload);
   byte_source& source_;
   reader_limits limits_;
   uint64_t offset_ = 0;
+  uint16_t version_ = format_version;
   bool done_ = false;
 };
 

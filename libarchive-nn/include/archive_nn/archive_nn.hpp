@@ -73,11 +73,31 @@ struct create_options {
   uint32_t nn_windows_per_chunk = 0;        // nn chunks: windows per chunk; 0 = fill chunk_size (decoded 4 at a time)
   uint64_t total_hint = 0;      // for progress
   progress_fn progress;
+  // Solid blocks (format version 2): files added with a content_opener are
+  // grouped by kind, ordered by extension and name, deduplicated and packed
+  // into blocks of about this many bytes. 0: every file is its own entry.
+  uint64_t solid_block_size = uint64_t(16) << 20;
+  // Chunks of a solid block; 0: the whole block, up to Chunk_Size_Max, so
+  // that LZMA sees the whole block.
+  uint64_t solid_chunk_size = 0;
 };
 
 struct codec_stats {
   uint64_t chunks = 0, bytes_original = 0, bytes_coded = 0;
 };
+
+struct block_stats {
+  uint64_t block_id = 0;
+  const char* kind = "";       // text, binary, compressed
+  uint64_t members = 0;        // entries, duplicates included
+  uint64_t duplicates = 0;     // members stored as another member's bytes
+  uint64_t chunks = 0;
+  uint64_t bytes_original = 0;  // Block_Size
+  uint64_t bytes_coded = 0;     // member table and chunk payloads
+};
+
+// Opens a file's content when the creator is ready to read it.
+using content_opener = std::function<result<std::unique_ptr<byte_source>>()>;
 
 class ARCHIVE_NN_API archive_creator {
  public:
@@ -90,9 +110,18 @@ class ARCHIVE_NN_API archive_creator {
   // entry-severity error (and still writes a well-formed entry, zero-padded)
   // when the file changed size while being read.
   status add_file(entry_header meta, byte_source& content);
+  // A regular file read later: with solid_block_size > 0 files are packed
+  // into solid blocks at finish() (symbolic and hard links added meanwhile
+  // are written after them, so a link never precedes its target); otherwise
+  // it is opened and added at once. Problems with single files (cannot open,
+  // changed size) do not stop the archive: see entry_errors().
+  status add_file(entry_header meta, content_opener open);
   status finish();
   // Per codec id (index = Codec_Id).
   const std::vector<codec_stats>& stats() const;
+  const std::vector<block_stats>& blocks() const;
+  // Entry-severity problems met while writing files added with an opener.
+  const std::vector<error>& entry_errors() const;
   uint64_t bytes_written() const;
 
  private:
@@ -125,6 +154,9 @@ class entry_visitor {
   virtual status write(const uint8_t* data, size_t size) = 0;
   // Called once per wanted entry; st is the entry's outcome (checksums verified).
   virtual void end_entry(const entry_header& e, const status& st) = 0;
+  // A part of the archive whose entries cannot even be named was damaged
+  // (a solid block's member table): its entries are lost.
+  virtual void damaged(const error& err) { (void)err; }
 };
 
 struct read_summary {
@@ -138,9 +170,12 @@ struct read_summary {
 ARCHIVE_NN_API status read_archive(byte_source& source, entry_visitor& visitor, const read_options& options,
                                    read_summary* summary = nullptr);
 
-// Lists entries: from the index when the source is seekable (no payload is
-// read), otherwise by scanning records without decoding them.
-ARCHIVE_NN_API result<std::vector<index_entry>> list_archive(byte_source& source, const read_options& options);
+// Lists entries: from the index (and the member tables of solid blocks) when
+// the source is seekable (no chunk is read), otherwise by scanning records
+// without decoding chunks. Damaged blocks whose members cannot be named are
+// left out of the list and reported in *problems.
+ARCHIVE_NN_API result<std::vector<index_entry>> list_archive(byte_source& source, const read_options& options,
+                                                             std::vector<error>* problems = nullptr);
 
 }  // namespace v1
 }  // namespace archive_nn

@@ -2,31 +2,65 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
+
 #include "model/model.hpp"
 
 namespace archive_nn {
 inline namespace v1 {
+
+namespace {
+
+methods::codec_params params_for(methods::codec_id id, const chunk_plan& plan) {
+  methods::codec_params p;
+  p.level = plan.level;
+  p.text = plan.text;
+  if (id == methods::codec_id::nn) {
+    p.model = plan.model;
+    p.codec_param = plan.nn_window;
+  } else if (id == methods::codec_id::flac) {
+    p.codec_param = plan.channels;
+  }
+  return p;
+}
+
+// The model codes ~100x slower than LZMA: on a large chunk it is tried only
+// when it beats the next candidate on the chunk's first 64 KiB (a cheap
+// estimate; coding the whole chunk both ways would double the cost for
+// nothing where the model cannot win).
+bool model_worth_trying(const uint8_t* data, size_t size, const chunk_plan& plan) {
+  constexpr size_t probe_bytes = 64 * 1024;
+  if (!plan.probe_model || size < 4 * probe_bytes || plan.candidates.size() < 2 || !plan.model) return true;
+  const methods::codec_id other = plan.candidates[1];
+  if (other == methods::codec_id::nn || other == methods::codec_id::stored) return true;
+  if (other == methods::codec_id::flac && !plan.channels) return true;
+  const uint64_t window = plan.nn_window ? plan.nn_window : 1;
+  const size_t probe = static_cast<size_t>(std::max<uint64_t>(window, probe_bytes / window * window));
+  auto with_model = methods::find_method(static_cast<uint8_t>(methods::codec_id::nn))
+                        ->encode(data, probe, params_for(methods::codec_id::nn, plan));
+  auto without = methods::find_method(static_cast<uint8_t>(other))->encode(data, probe, params_for(other, plan));
+  if (!with_model.ok() || with_model->empty()) return false;
+  if (!without.ok() || without->empty()) return true;
+  return with_model->size() < without->size();
+}
+
+}  // namespace
 
 result<coded_chunk> encode_chunk(const uint8_t* data, size_t size, const chunk_plan& plan) {
   coded_chunk best;
   best.header.size_original = size;
   best.header.content_checksum = XXH64(data, size, 0);
   bool have = false;
+  const bool try_model = model_worth_trying(data, size, plan);
   for (methods::codec_id id : plan.candidates) {
     if (id == methods::codec_id::stored) continue;
+    if (id == methods::codec_id::nn && !try_model) continue;
     // LZMA's -9e set-up costs ~2 ms, far more than it can save on a tiny chunk.
     if (id == methods::codec_id::lzma && size < 2048 && plan.candidates.size() > 1) continue;
     const methods::method* m = methods::find_method(static_cast<uint8_t>(id));
-    methods::codec_params p;
-    p.level = plan.level;
-    if (id == methods::codec_id::nn) {
-      if (!plan.model) continue;
-      p.model = plan.model;
-      p.codec_param = plan.nn_window;
-    } else if (id == methods::codec_id::flac) {
-      if (!plan.channels) continue;
-      p.codec_param = plan.channels;
-    }
+    if (id == methods::codec_id::nn && !plan.model) continue;
+    if (id == methods::codec_id::flac && !plan.channels) continue;
+    const methods::codec_params p = params_for(id, plan);
     auto coded = m->encode(data, size, p);
     if (!coded.ok()) {
       if (coded.err().code == errc::out_of_memory) return std::move(coded).err();

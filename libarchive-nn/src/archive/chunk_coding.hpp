@@ -18,6 +18,8 @@ struct chunk_plan {
   uint64_t nn_window = 0;
   uint16_t channels = 0;  // flac
   int level = 0;
+  bool text = false;        // codec hint (LZMA literal context)
+  bool probe_model = true;  // large chunks: try nn only if it wins on a 64 KiB probe
 };
 
 struct coded_chunk {

@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "archive/chunk_coding.hpp"
+#include "archive/solid_plan.hpp"
 #include "common/thread_pool.hpp"
 #include "model/model.hpp"
 
@@ -24,11 +25,42 @@ struct begin_item {
 struct chunk_item {
   std::future<result<coded_chunk>> coded;
   uint64_t size = 0;
+  size_t block = SIZE_MAX;  // index into the block statistics, for chunks of a solid block
 };
 struct end_item {
   uint64_t checksum = 0;
 };
-using item = std::variant<begin_item, chunk_item, end_item>;
+struct block_item {
+  block_header header;
+  std::vector<uint8_t> table;  // coded Member_Table
+};
+using item = std::variant<begin_item, chunk_item, end_item, block_item>;
+
+result<size_t> read_full(byte_source& src, uint8_t* data, size_t size);
+
+// A file's content read whole: exactly `size` bytes (zero-padded when the
+// file shrank), and whether it changed size while being read.
+struct file_bytes {
+  std::vector<uint8_t> bytes;
+  bool changed = false;
+};
+
+result<file_bytes> read_whole(const content_opener& open, uint64_t size) {
+  ANN_TRY_ASSIGN(std::unique_ptr<byte_source> src, open());
+  file_bytes f;
+  f.bytes.resize(static_cast<size_t>(size));
+  ANN_TRY_ASSIGN(size_t got, read_full(*src, f.bytes.data(), f.bytes.size()));
+  uint8_t extra;
+  ANN_TRY_ASSIGN(size_t more, read_full(*src, &extra, 1));
+  f.changed = got != f.bytes.size() || more != 0;
+  std::fill(f.bytes.begin() + static_cast<std::ptrdiff_t>(got), f.bytes.end(), 0);
+  return f;
+}
+
+struct pending_file {
+  entry_header meta;
+  content_opener open;
+};
 
 result<std::vector<uint8_t>> xz_compress(const std::vector<uint8_t>& in) {
   std::vector<uint8_t> out(lzma_stream_buffer_bound(in.size()));
@@ -63,7 +95,14 @@ struct archive_creator::impl {
   std::deque<item> queue;
   size_t chunks_in_flight = 0;
   std::vector<codec_stats> stats;
+  std::vector<block_stats> block_list;
+  std::vector<error> entry_errors;
+  std::vector<pending_file> pending;      // solid candidates, read at finish()
+  std::vector<entry_header> late_links;  // symlinks and hard links, written after the files
   progress_info progress;
+
+  bool solid() const { return opt.solid_block_size > 0; }
+  void entry_error(const error& e) { entry_errors.push_back(e); }
 
   std::vector<methods::codec_id> candidates(transform::modality what, bool payload, uint16_t channels) const {
     using methods::codec_id;
@@ -109,6 +148,10 @@ struct archive_creator::impl {
         if (!r.ok()) return std::move(r).err();
         const coded_chunk& cc = r.value();
         ANN_TRY(writer.add_chunk(cc.header, cc.payload.data()));
+        if (c->block != SIZE_MAX) {
+          block_list[c->block].chunks++;
+          block_list[c->block].bytes_coded += cc.header.size_coded;
+        }
         codec_stats& s = stats[cc.header.codec_id];
         s.chunks++;
         s.bytes_original += cc.header.size_original;
@@ -118,6 +161,8 @@ struct archive_creator::impl {
         if (opt.progress) opt.progress(progress);
       } else if (auto* b = std::get_if<begin_item>(&front)) {
         ANN_TRY(writer.begin_entry(b->header));
+      } else if (auto* blk = std::get_if<block_item>(&front)) {
+        ANN_TRY(writer.begin_block(blk->header, blk->table.data()));
       } else {
         ANN_TRY(writer.end_entry(std::get<end_item>(front).checksum));
       }
@@ -126,9 +171,10 @@ struct archive_creator::impl {
     return ok_status();
   }
 
-  status submit_chunk(std::vector<uint8_t> data, chunk_plan plan) {
+  status submit_chunk(std::vector<uint8_t> data, chunk_plan plan, size_t block = SIZE_MAX) {
     chunk_item ci;
     ci.size = data.size();
+    ci.block = block;
     ci.coded = pool.submit([data = std::move(data), plan = std::move(plan)] {
       return encode_chunk(data.data(), data.size(), plan);
     });
@@ -142,6 +188,7 @@ struct archive_creator::impl {
     p.candidates = candidates(what, payload, channels);
     p.level = opt.level;
     p.channels = channels;
+    p.text = payload && what == transform::modality::text;
     if (opt.model) {
       p.model = opt.model.get();
       p.model_id = 1;
@@ -149,6 +196,173 @@ struct archive_creator::impl {
     }
     return p;
   }
+
+  // ---- Solid blocks (spec §6.4; the grouping is in solid_plan.cpp) ----
+
+  uint64_t solid_chunk_size() const {
+    const uint64_t wanted = opt.solid_chunk_size ? opt.solid_chunk_size : chunk_size_max;
+    return std::max<uint64_t>(1, std::min(wanted, chunk_size_max));
+  }
+
+  // Reads every pending file once to classify and hash it; files that are
+  // not solid candidates (large, or with a transform) go to `loose`.
+  std::vector<solid_candidate> classify_pending(std::vector<size_t>& loose) {
+    std::vector<solid_candidate> out;
+    const uint64_t member_max = std::min<uint64_t>(opt.solid_block_size, reader_limits{}.block_size_max);
+    for (size_t i = 0; i < pending.size(); ++i) {
+      const entry_header& meta = pending[i].meta;
+      if (meta.size > member_max) {
+        loose.push_back(i);
+        continue;
+      }
+      auto content = read_whole(pending[i].open, meta.size);
+      if (!content.ok()) {
+        loose.push_back(i);  // reported when it is opened again
+        continue;
+      }
+      const std::vector<uint8_t>& bytes = content->bytes;
+      if (transform::analyze(bytes.data(), bytes.size(), bytes.size()).k != transform::kind::raw) {
+        loose.push_back(i);  // pixels and samples keep their per-file layout
+        continue;
+      }
+      solid_candidate c;
+      c.file = i;
+      c.kind = classify_solid(bytes.data(), bytes.size());
+      c.path = meta.path;
+      c.size = meta.size;
+      const XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
+      c.hash_low = h.low64;
+      c.hash_high = h.high64;
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
+  chunk_plan solid_plan_for(solid_kind kind) const {
+    chunk_plan p = plan_for(kind == solid_kind::text ? transform::modality::text : transform::modality::binary, true, 0);
+    if (opt.codec == codec_choice::automatic && kind == solid_kind::compressed)
+      p.candidates = {methods::codec_id::zstd};  // LZMA and the model cannot shrink these; zstd fails fast
+    return p;
+  }
+
+  status write_block(const planned_block& pb) {
+    std::vector<uint8_t> stream;
+    std::vector<block_member> members;
+    uint64_t duplicates = 0;
+    auto add_new = [&](size_t file, file_bytes&& content) {
+      block_member m;
+      m.header = pending[file].meta;
+      m.header.type = entry_type::file;
+      m.header.transform = 0;
+      m.offset = stream.size();
+      m.checksum = XXH64(content.bytes.data(), content.bytes.size(), 0);
+      stream.insert(stream.end(), content.bytes.begin(), content.bytes.end());
+      members.push_back(std::move(m));
+    };
+    auto read_member = [&](size_t file) -> result<file_bytes> {
+      const entry_header& meta = pending[file].meta;
+      auto content = read_whole(pending[file].open, meta.size);
+      if (!content.ok()) {
+        entry_error(make_error(errc::io_open_failed, meta.path + ": " + content.err().message + "; skipped"));
+        return content;
+      }
+      if (content->changed)
+        entry_error(make_error(errc::source_changed, meta.path + ": file changed size while being read (archived " +
+                                                         std::to_string(meta.size) + " bytes, zero-padded)"));
+      return content;
+    };
+    for (const planned_member& pm : pb.members) {
+      auto original = read_member(pm.file);
+      const size_t first = members.size();
+      if (original.ok()) add_new(pm.file, std::move(original).value());
+      for (size_t d : pm.duplicates) {
+        auto copy = read_member(d);
+        if (!copy.ok()) continue;
+        const bool same = members.size() > first && members[first].header.size == copy->bytes.size() &&
+                          std::equal(copy->bytes.begin(), copy->bytes.end(),
+                                     stream.begin() + static_cast<std::ptrdiff_t>(members[first].offset));
+        if (!same) {
+          add_new(d, std::move(copy).value());  // changed since it was hashed, or a hash collision
+          continue;
+        }
+        block_member m = members[first];
+        m.duplicate_of = static_cast<int64_t>(first);
+        m.header = pending[d].meta;
+        m.header.type = entry_type::file;
+        m.header.transform = 0;
+        members.push_back(std::move(m));
+        ++duplicates;
+      }
+    }
+    if (members.empty()) return ok_status();
+    if (stream.empty()) {
+      // Only empty files: a block needs at least one byte; they become entries.
+      for (const block_member& m : members) {
+        auto src = make_memory_source(nullptr, 0);
+        ANN_TRY(add_immediate(m.header, *src));
+      }
+      return ok_status();
+    }
+    const std::vector<uint8_t> table = encode_member_table(members);
+    chunk_plan table_plan;
+    table_plan.candidates = {methods::codec_id::lzma, methods::codec_id::zstd};
+    ANN_TRY_ASSIGN(coded_chunk coded_table, encode_chunk(table.data(), table.size(), table_plan));
+    block_item bi;
+    bi.header.block_id = block_list.size() + 1;
+    bi.header.transform = 0;
+    bi.header.size = stream.size();
+    bi.header.member_count = members.size();
+    bi.header.table_codec = coded_table.header.codec_id;
+    bi.header.table_size = table.size();
+    bi.header.table_size_coded = coded_table.header.size_coded;
+    bi.header.table_checksum = coded_table.header.content_checksum;
+    bi.table = std::move(coded_table.payload);
+    block_stats st;
+    st.block_id = bi.header.block_id;
+    st.kind = solid_kind_name(pb.kind);
+    st.members = members.size();
+    st.duplicates = duplicates;
+    st.bytes_original = stream.size();
+    st.bytes_coded = bi.table.size();
+    block_list.push_back(st);
+    const size_t slot = block_list.size() - 1;
+    queue.emplace_back(std::move(bi));
+    const chunk_plan plan = solid_plan_for(pb.kind);
+    const uint64_t piece = solid_chunk_size();
+    for (uint64_t at = 0; at < stream.size(); at += piece) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(piece, stream.size() - at));
+      std::vector<uint8_t> data(stream.begin() + static_cast<std::ptrdiff_t>(at),
+                                stream.begin() + static_cast<std::ptrdiff_t>(at + n));
+      ANN_TRY(submit_chunk(std::move(data), plan, slot));
+    }
+    return ok_status();
+  }
+
+  status write_pending() {
+    std::vector<size_t> loose;
+    const std::vector<planned_block> plan = plan_solid_blocks(classify_pending(loose), opt.solid_block_size);
+    for (const planned_block& pb : plan) ANN_TRY(write_block(pb));
+    std::sort(loose.begin(), loose.end());
+    for (size_t i : loose) {
+      const pending_file& f = pending[i];
+      auto src = f.open();
+      if (!src.ok()) {
+        entry_error(make_error(errc::io_open_failed, f.meta.path + ": " + src.err().message + "; skipped"));
+        continue;
+      }
+      status st = add_immediate(f.meta, *src.value());
+      if (!st.ok()) {
+        if (st.err().level() != severity::entry) return st;
+        entry_error(st.err());
+      }
+    }
+    pending.clear();
+    for (const entry_header& e : late_links) queue.emplace_back(begin_item{e});
+    late_links.clear();
+    return drain(false);
+  }
+
+  status add_immediate(entry_header meta, byte_source& content);
 
   // Cuts [0, size) of a segment into chunks; `pull` fills a buffer.
   template <class Pull>
@@ -199,12 +413,32 @@ status archive_creator::begin() {
 
 status archive_creator::add_entry(const entry_header& meta) {
   ANN_RETURN_ERROR_IF(meta.type == entry_type::file, internal, "add_entry is for entries without content");
+  if (p_->solid() && meta.type != entry_type::directory) {
+    p_->late_links.push_back(meta);
+    return ok_status();
+  }
   p_->queue.emplace_back(begin_item{meta});
   return p_->drain(false);
 }
 
-status archive_creator::add_file(entry_header meta, byte_source& content) {
+status archive_creator::add_file(entry_header meta, byte_source& content) { return p_->add_immediate(std::move(meta), content); }
+
+status archive_creator::add_file(entry_header meta, content_opener open) {
   impl& p = *p_;
+  meta.type = entry_type::file;
+  if (p.solid()) {
+    p.pending.push_back({std::move(meta), std::move(open)});
+    return ok_status();
+  }
+  ANN_TRY_ASSIGN(std::unique_ptr<byte_source> src, open());
+  return p.add_immediate(std::move(meta), *src);
+}
+
+const std::vector<block_stats>& archive_creator::blocks() const { return p_->block_list; }
+const std::vector<error>& archive_creator::entry_errors() const { return p_->entry_errors; }
+
+status archive_creator::impl::add_immediate(entry_header meta, byte_source& content) {
+  impl& p = *this;
   meta.type = entry_type::file;
   const uint64_t total = meta.size;
   // Classify from the whole file (small) or its first MiB (large).
@@ -291,6 +525,7 @@ status archive_creator::add_file(entry_header meta, byte_source& content) {
 }
 
 status archive_creator::finish() {
+  ANN_TRY(p_->write_pending());
   ANN_TRY(p_->drain(true));
   return p_->writer.finish();
 }

@@ -28,17 +28,27 @@ struct begin_item {
   entry_header header;
   bool wanted = true;
 };
+// A decoded chunk, or the part [slice_begin, slice_begin + slice_len) of one
+// (a chunk of a solid block feeds several members; a duplicate member
+// re-reads its original's slices).
 struct chunk_item {
-  std::future<decoded> job;
+  std::shared_future<decoded> job;
   uint64_t index = 0;
   uint64_t offset = 0;
+  uint64_t block_id = 0;  // 0: the chunk of a file entry
+  size_t slice_begin = 0;
+  size_t slice_len = SIZE_MAX;
 };
 struct end_item {
   uint64_t checksum = 0;
   bool has_checksum = false;
   status st = ok_status();  // a structural error that ended the entry early
 };
-using item = std::variant<begin_item, chunk_item, end_item>;
+// A part of the archive whose entries cannot be named (a damaged member table).
+struct damage_item {
+  error err;
+};
+using item = std::variant<begin_item, chunk_item, end_item, damage_item>;
 
 struct model_slot {
   model_handle model;
@@ -141,6 +151,12 @@ class archive_decoder {
   }
 
   void submit(record rec, uint64_t n, uint64_t at) {
+    chunk_item ci = start_decoding(std::move(rec), n, at, 0);
+    queue_.emplace_back(std::move(ci));
+    ++in_flight_;
+  }
+
+  chunk_item start_decoding(record rec, uint64_t n, uint64_t at, uint64_t block_id) {
     const chunk_header h = rec.chunk;
     const nn::model* model = nullptr;
     status pre = ok_status();
@@ -156,6 +172,7 @@ class archive_decoder {
     chunk_item ci;
     ci.index = n;
     ci.offset = at;
+    ci.block_id = block_id;
     ci.job = pool_.submit([rec = std::move(rec), model, pre]() mutable {
       decoded d;
       if (!pre.ok()) {
@@ -165,9 +182,264 @@ class archive_decoder {
       d.bytes.resize(static_cast<size_t>(rec.chunk.size_original));
       d.st = decode_chunk(rec.chunk, rec.payload.data(), model, d.bytes.data());
       return d;
-    });
-    queue_.emplace_back(std::move(ci));
-    ++in_flight_;
+    }).share();
+    return ci;
+  }
+
+  static chunk_item failed_chunk(error err, uint64_t n, uint64_t at, uint64_t block_id) {
+    std::promise<decoded> p;
+    decoded d;
+    d.st = std::move(err);
+    p.set_value(std::move(d));
+    chunk_item ci;
+    ci.index = n;
+    ci.offset = at;
+    ci.block_id = block_id;
+    ci.job = p.get_future().share();
+    return ci;
+  }
+
+  // ---- Solid blocks (§6.4, §6.5) ----
+  //
+  // Members are delivered in Member_Table order. A new member's bytes are the
+  // slices of the chunks that overlap its extent, delivered as the chunks are
+  // read; a duplicate re-delivers the slices of its original (kept only while
+  // a wanted duplicate still needs them). Chunks that hold no wanted byte are
+  // neither read nor decoded.
+  struct block_state {
+    block_header header;
+    uint64_t offset = 0;
+    std::vector<block_member> members;
+    std::vector<char> wanted, needed;            // needed: wanted, or the original of a wanted duplicate
+    std::vector<uint32_t> dups_left;             // wanted duplicates not yet delivered, per original
+    std::vector<std::vector<chunk_item>> saved;  // slices of originals with wanted duplicates
+    size_t cursor = 0;                           // next member to deliver
+    bool cursor_begun = false;
+  };
+
+  void emit_member_begin(const block_member& m) { queue_.emplace_back(begin_item{m.header, true}); }
+  void emit_member_end(const block_member& m) {
+    end_item end;
+    end.checksum = m.checksum;
+    end.has_checksum = true;
+    queue_.emplace_back(std::move(end));
+  }
+
+  // Delivers members up to the end of the chunk [cs, ce) (job: its decoding,
+  // or nothing when no wanted member needs it).
+  void route_chunk(block_state& b, uint64_t cs, uint64_t ce, const chunk_item* job) {
+    while (b.cursor < b.members.size()) {
+      const size_t i = b.cursor;
+      const block_member& m = b.members[i];
+      if (m.duplicate_of >= 0) {
+        const size_t orig = static_cast<size_t>(m.duplicate_of);
+        if (b.wanted[i]) {
+          emit_member_begin(m);
+          for (const chunk_item& s : b.saved[orig]) {
+            queue_.push_back(s);
+            ++in_flight_;
+          }
+          emit_member_end(m);
+          if (--b.dups_left[orig] == 0) b.saved[orig].clear();
+        }
+        ++b.cursor;
+        continue;
+      }
+      const uint64_t end = m.offset + m.header.size;
+      if (m.header.size > 0 && m.offset >= ce) return;  // starts in a later chunk
+      if (b.wanted[i] && !b.cursor_begun) {
+        emit_member_begin(m);
+        b.cursor_begun = true;
+      }
+      const uint64_t from = std::max(cs, m.offset), to = std::min(ce, end);
+      if (to > from && job && b.needed[i]) {
+        chunk_item slice = *job;
+        slice.slice_begin = static_cast<size_t>(from - cs);
+        slice.slice_len = static_cast<size_t>(to - from);
+        if (b.dups_left[i] > 0) b.saved[i].push_back(slice);
+        if (b.wanted[i]) {
+          queue_.push_back(std::move(slice));
+          ++in_flight_;
+        }
+      }
+      if (end > ce) return;  // continues in the next chunk
+      if (b.wanted[i]) emit_member_end(m);
+      b.cursor_begun = false;
+      ++b.cursor;
+    }
+  }
+
+  // Ends every member not yet delivered with err (the block lost its chunks).
+  void fail_rest(block_state& b, const error& err) {
+    for (; b.cursor < b.members.size(); ++b.cursor) {
+      const size_t i = b.cursor;
+      if (!b.wanted[i]) continue;
+      if (!b.cursor_begun) emit_member_begin(b.members[i]);
+      b.cursor_begun = false;
+      queue_.emplace_back(end_item{0, false, err});
+    }
+  }
+
+  void damaged(const error& err) { queue_.emplace_back(damage_item{err}); }
+
+  // Decodes the Member_Table and decides what is wanted; false: the block's
+  // members cannot be named (reported as damage).
+  bool open_block(const record& rec, block_state& b) {
+    b.header = rec.block;
+    b.offset = rec.offset;
+    const std::string where = "block " + std::to_string(b.header.block_id) + " at offset " + std::to_string(rec.offset);
+    if (b.header.block_id != next_block_id_) {
+      damaged(make_error(errc::block_corrupt, where + ": expected block id " + std::to_string(next_block_id_)));
+      next_block_id_ = b.header.block_id + 1;
+      return false;
+    }
+    ++next_block_id_;
+    chunk_header table;
+    table.codec_id = b.header.table_codec;
+    table.size_original = b.header.table_size;
+    table.size_coded = b.header.table_size_coded;
+    table.content_checksum = b.header.table_checksum;
+    std::vector<uint8_t> bytes(static_cast<size_t>(b.header.table_size));
+    status st = decode_chunk(table, rec.payload.data(), nullptr, bytes.data());
+    if (!st.ok()) {
+      damaged(make_error(errc::block_corrupt, where + ": member table: " + st.err().message +
+                                                  " (the block's " + std::to_string(b.header.member_count) +
+                                                  " members are lost)"));
+      return false;
+    }
+    auto members = decode_member_table(bytes.data(), bytes.size(), b.header, opt_.limits);
+    if (!members.ok()) {
+      damaged(make_error(errc::block_corrupt, where + ": " + members.err().message));
+      return false;
+    }
+    b.members = std::move(members).value();
+    const size_t n = b.members.size();
+    b.wanted.assign(n, 0);
+    b.needed.assign(n, 0);
+    b.dups_left.assign(n, 0);
+    b.saved.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      b.wanted[i] = visitor_.wants(b.members[i].header);
+      if (!b.wanted[i]) continue;
+      b.needed[i] = 1;
+      if (b.members[i].duplicate_of >= 0) {
+        const size_t orig = static_cast<size_t>(b.members[i].duplicate_of);
+        b.needed[orig] = 1;
+        b.dups_left[orig]++;
+      }
+    }
+    return true;
+  }
+
+  // Whether [cs, ce) of the block holds a byte some wanted member needs.
+  static bool chunk_needed(const block_state& b, uint64_t cs, uint64_t ce) {
+    for (size_t i = 0; i < b.members.size(); ++i) {
+      const block_member& m = b.members[i];
+      if (!b.needed[i] || m.duplicate_of >= 0 || m.header.size == 0) continue;
+      if (m.offset < ce && m.offset + m.header.size > cs) return true;
+    }
+    return false;
+  }
+
+  // Sequential: the chunks follow the Block_Header until they reach Block_Size.
+  status read_block_sequential(const record& rec) {
+    block_state b;
+    const bool named = open_block(rec, b);
+    const uint64_t id = rec.block.block_id;
+    uint64_t pos = 0, n = 0;
+    while (pos < rec.block.size) {
+      const uint64_t at = rd_.offset();
+      // The chunk's header tells whether its payload is wanted; the payload
+      // is then read or skipped (a seek on files).
+      uint64_t size = 0;
+      bool want = false;
+      auto chunk = rd_.next([&](const record& r) {
+        if (r.type != record_type::chunk) return false;
+        size = r.chunk.size_original;
+        want = named && size <= rec.block.size - pos && chunk_needed(b, pos, pos + size);
+        return want;
+      });
+      status st = chunk.ok() ? ok_status() : status(chunk.err());
+      if (st.ok() && chunk->type != record_type::chunk)
+        st = make_error(errc::block_corrupt, "block " + std::to_string(id) + " ends " +
+                                                 std::to_string(rec.block.size - pos) +
+                                                 " bytes short of its size: its chunks are missing");
+      if (st.ok() && size > rec.block.size - pos)
+        st = make_error(errc::block_corrupt, "chunk " + std::to_string(n) + " of block " + std::to_string(id) +
+                                                 " runs past the end of the block");
+      if (!st.ok()) {
+        if (named) fail_rest(b, st.err());
+        return st;
+      }
+      if (named) {
+        if (want) {
+          chunk_item job = start_decoding(std::move(chunk).value(), n, at, id);
+          route_chunk(b, pos, pos + size, &job);
+        } else {
+          route_chunk(b, pos, pos + size, nullptr);
+        }
+      }
+      pos += size;
+      ++n;
+      ANN_TRY(drain(false));
+    }
+    if (named) route_chunk(b, pos, pos, nullptr);  // trailing empty members and duplicates
+    return drain(false);
+  }
+
+  // Through the Index: only the chunks that hold wanted bytes are read.
+  void read_block_indexed(const index_block& ib) {
+    const std::string where = "block " + std::to_string(ib.block_id) + " at offset " + std::to_string(ib.block_offset);
+    record rec;
+    status st = rd_.seek(ib.block_offset);
+    if (st.ok()) {
+      auto r = rd_.next(true);
+      if (!r.ok()) st = std::move(r).err();
+      else if (r->type != record_type::block_header || r->block.block_id != ib.block_id ||
+               r->block.member_count != ib.member_count)
+        st = make_error(errc::block_corrupt, "block header does not match the index");
+      else rec = std::move(r).value();
+    }
+    if (!st.ok()) {
+      next_block_id_ = ib.block_id + 1;
+      damaged(make_error(st.err().code, where + ": " + st.err().message));
+      return;
+    }
+    block_state b;
+    if (!open_block(rec, b)) return;
+    uint64_t listed = 0;
+    for (const index_block::chunk_ref& c : ib.chunks) listed += c.size_original;
+    if (listed != b.header.size) {
+      fail_rest(b, make_error(errc::block_corrupt, where + ": the index lists chunks for " + std::to_string(listed) +
+                                                      " of the block's " + std::to_string(b.header.size) + " bytes"));
+      return;
+    }
+    uint64_t pos = 0, n = 0;
+    for (const index_block::chunk_ref& c : ib.chunks) {
+      const uint64_t cs = pos, ce = pos + c.size_original;
+      pos = ce;
+      const uint64_t at = ib.block_offset + c.offset;
+      if (!chunk_needed(b, cs, ce)) {
+        route_chunk(b, cs, ce, nullptr);
+        ++n;
+        continue;
+      }
+      status cst = rd_.seek(at);
+      record chunk;
+      if (cst.ok()) {
+        auto r = rd_.next(true);
+        if (!r.ok()) cst = std::move(r).err();
+        else if (r->type != record_type::chunk || r->chunk.size_original != c.size_original)
+          cst = make_error(errc::block_corrupt, "chunk record does not match the index");
+        else chunk = std::move(r).value();
+      }
+      chunk_item job = cst.ok() ? start_decoding(std::move(chunk), n, at, ib.block_id)
+                                : failed_chunk(cst.err(), n, at, ib.block_id);
+      route_chunk(b, cs, ce, &job);
+      ++n;
+      (void)drain(false);
+    }
+    route_chunk(b, pos, pos, nullptr);
   }
 
   status begin_entry(const entry_header& e) {
@@ -182,6 +454,7 @@ class archive_decoder {
       switch (rec->type) {
         case record_type::index: return ok_status();
         case record_type::model: load_model(rec->model); break;
+        case record_type::block_header: ANN_TRY(read_block_sequential(rec.value())); break;
         case record_type::entry_header: {
           ANN_TRY(begin_entry(rec->entry));
           const bool wanted = std::get<begin_item>(queue_.back()).wanted;
@@ -208,7 +481,16 @@ class archive_decoder {
       if (!rec.ok() || rec->type != record_type::model) continue;  // chunks using it will name the problem
       load_model(rec->model);
     }
+    size_t next_block = 0;
+    auto blocks_before = [&](uint64_t offset) -> status {
+      while (next_block < index.blocks.size() && index.blocks[next_block].block_offset < offset) {
+        read_block_indexed(index.blocks[next_block++]);
+        ANN_TRY(drain(false));
+      }
+      return ok_status();
+    };
     for (const index_entry& ie : index.entries) {
+      ANN_TRY(blocks_before(ie.entry_offset));
       ANN_TRY(begin_entry(ie.header));
       const bool wanted = std::get<begin_item>(queue_.back()).wanted;
       status st = rd_.seek(ie.entry_offset);
@@ -223,7 +505,7 @@ class archive_decoder {
       if (!st.ok()) queue_.emplace_back(end_item{0, false, st});
       ANN_TRY(drain(false));
     }
-    return ok_status();
+    return blocks_before(UINT64_MAX);
   }
 
   // Hands finished work to the visitor in order.
@@ -233,19 +515,25 @@ class archive_decoder {
       if (auto* c = std::get_if<chunk_item>(&front)) {
         const bool must = all || in_flight_ > 2 * pool_.size() + 2;
         if (!must && c->job.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return ok_status();
-        decoded d = c->job.get();
+        const decoded& d = c->job.get();
         --in_flight_;
+        const size_t from = std::min(c->slice_begin, d.bytes.size());
+        const size_t len = std::min(c->slice_len, d.bytes.size() - from);
         if (cur_ok_) {
           if (!d.st.ok()) {
-            fail(make_error(d.st.err().code, "chunk " + std::to_string(c->index) + " at offset " +
+            const std::string block = c->block_id ? "block " + std::to_string(c->block_id) + " " : "";
+            fail(make_error(d.st.err().code, block + "chunk " + std::to_string(c->index) + " at offset " +
                                                  std::to_string(c->offset) + ": " + d.st.err().message));
           } else {
-            deliver(d.bytes.data(), d.bytes.size());
+            deliver(d.bytes.data() + from, len);
           }
         }
-        progress_.bytes_in += d.bytes.size();
+        progress_.bytes_in += len;
         progress_.bytes_out = rd_.offset();
         if (opt_.progress) opt_.progress(progress_);
+      } else if (auto* dm = std::get_if<damage_item>(&front)) {
+        summary_.entries_failed++;
+        visitor_.damaged(dm->err);
       } else if (auto* b = std::get_if<begin_item>(&front)) {
         cur_ = b->header;
         cur_wanted_ = b->wanted;
@@ -313,6 +601,7 @@ class archive_decoder {
   read_options opt_;
   thread_pool pool_;
   std::map<uint8_t, model_slot> models_;
+  uint64_t next_block_id_ = 1;
   std::deque<item> queue_;
   size_t in_flight_ = 0;
   read_summary summary_;
@@ -345,27 +634,113 @@ status read_archive(byte_source& source, entry_visitor& visitor, const read_opti
   }
 }
 
-result<std::vector<index_entry>> list_archive(byte_source& source, const read_options& options) {
+namespace {
+
+// The members of a solid block as listing entries (§6.5).
+result<std::vector<block_member>> block_members(const record& rec, const reader_limits& limits) {
+  chunk_header table;
+  table.codec_id = rec.block.table_codec;
+  table.size_original = rec.block.table_size;
+  table.size_coded = rec.block.table_size_coded;
+  table.content_checksum = rec.block.table_checksum;
+  std::vector<uint8_t> bytes(static_cast<size_t>(rec.block.table_size));
+  status st = decode_chunk(table, rec.payload.data(), nullptr, bytes.data());
+  if (!st.ok()) return make_error(errc::block_corrupt, "member table: " + st.err().message);
+  return decode_member_table(bytes.data(), bytes.size(), rec.block, limits);
+}
+
+void add_members(std::vector<index_entry>& out, const record& rec, uint64_t block_size_coded,
+                 const reader_limits& limits, std::vector<error>* problems) {
+  auto members = block_members(rec, limits);
+  if (!members.ok()) {
+    if (problems)
+      problems->push_back(make_error(members.err().code, "block " + std::to_string(rec.block.block_id) + " at offset " +
+                                                             std::to_string(rec.offset) + ": " + members.err().message));
+    return;
+  }
+  for (block_member& m : members.value()) {
+    index_entry e;
+    e.entry_offset = rec.offset;
+    e.block_id = rec.block.block_id;
+    e.member_offset = m.offset;
+    // A member's share of the block's coded bytes (duplicates cost nothing).
+    if (m.duplicate_of < 0 && rec.block.size)
+      e.size_coded = static_cast<uint64_t>(static_cast<double>(block_size_coded) * static_cast<double>(m.header.size) /
+                                           static_cast<double>(rec.block.size) + 0.5);
+    e.header = std::move(m.header);
+    out.push_back(std::move(e));
+  }
+}
+
+}  // namespace
+
+result<std::vector<index_entry>> list_archive(byte_source& source, const read_options& options,
+                                              std::vector<error>* problems) {
   archive_reader rd(source, options.limits);
   ANN_TRY(rd.begin());
   if (source.seekable()) {
     auto ix = rd.read_index();
-    if (ix.ok()) return std::move(ix.value().entries);
+    if (ix.ok()) {
+      archive_index& index = ix.value();
+      std::vector<index_entry> out;
+      size_t b = 0;
+      auto blocks_before = [&](uint64_t offset) {
+        for (; b < index.blocks.size() && index.blocks[b].block_offset < offset; ++b) {
+          const index_block& ib = index.blocks[b];
+          status st = rd.seek(ib.block_offset);
+          auto rec = st.ok() ? rd.next(true) : result<record>(st.err());
+          if (rec.ok() && (rec->type != record_type::block_header || rec->block.block_id != ib.block_id))
+            rec = make_error(errc::block_corrupt, "block header does not match the index");
+          if (!rec.ok()) {
+            if (problems)
+              problems->push_back(make_error(rec.err().code, "block " + std::to_string(ib.block_id) + " at offset " +
+                                                                 std::to_string(ib.block_offset) + ": " +
+                                                                 rec.err().message));
+            continue;
+          }
+          add_members(out, rec.value(), ib.size_coded, options.limits, problems);
+        }
+      };
+      for (index_entry& e : index.entries) {
+        blocks_before(e.entry_offset);
+        out.push_back(std::move(e));
+      }
+      blocks_before(UINT64_MAX);
+      return out;
+    }
     ANN_TRY(rd.seek(archive_header_size));
   }
   std::vector<index_entry> out;
+  std::vector<record> pending_block;  // the block being scanned, listed once its coded size is known
+  uint64_t block_left = 0;
+  auto flush_block = [&](uint64_t end) {
+    if (pending_block.empty()) return;
+    add_members(out, pending_block[0], end - pending_block[0].offset, options.limits, problems);
+    pending_block.clear();
+  };
   for (;;) {
     const uint64_t at = rd.offset();
     auto next = rd.next(false);
     if (!next.ok()) {
+      flush_block(at);
       // A damaged index does not make the scanned listing wrong.
       const errc code = next.err().code;
       if (code == errc::index_corrupt || code == errc::footer_corrupt) return out;
       return std::move(next).err();
     }
     record rec = std::move(next).value();
+    if (rec.type == record_type::chunk && block_left > 0) {
+      block_left -= std::min(block_left, rec.chunk.size_original);
+      if (block_left == 0) flush_block(rd.offset());
+      continue;
+    }
+    flush_block(at);
+    block_left = 0;
     if (rec.type == record_type::index) return out;
-    if (rec.type == record_type::entry_header) {
+    if (rec.type == record_type::block_header) {
+      block_left = rec.block.size;
+      pending_block.push_back(std::move(rec));
+    } else if (rec.type == record_type::entry_header) {
       index_entry e;
       e.entry_offset = at;
       e.size_coded = rd.offset() - at;  // as in the index: the header alone for non-file entries

@@ -23,6 +23,7 @@ struct codec_params {
   const nn::model* model = nullptr;  // nn only
   int level = 0;                  // encoder effort; 0 = codec default
   uint32_t lockstep = 4;          // nn encoder: windows decoded together (1..255)
+  bool text = false;              // encoder hint: the bytes are text (LZMA: lc 4, pb 0)
 };
 
 struct method {

