@@ -125,13 +125,14 @@ int mode_create(const options& o, display& out) {
     return exit_fatal;
   }
   if (out.verbosity >= 2) {
+    std::fflush(stdout);  // member names first, then the summary
     for (const archive_nn::block_stats& b : creator.blocks()) {
       char buf[200];
       std::snprintf(buf, sizeof buf, "block %llu: %s, %llu files (%llu duplicates), %llu chunks, %llu -> %llu bytes",
                     static_cast<unsigned long long>(b.block_id), b.kind, static_cast<unsigned long long>(b.members),
                     static_cast<unsigned long long>(b.duplicates), static_cast<unsigned long long>(b.chunks),
                     static_cast<unsigned long long>(b.bytes_original), static_cast<unsigned long long>(b.bytes_coded));
-      out.info(buf);
+      std::fprintf(stderr, "%s\n", buf);
     }
     static const char* names[] = {"stored", "zstd", "lzma", "zlib", "flac", "", "", "", "nn"};
     for (size_t id = 0; id < 9; ++id) {

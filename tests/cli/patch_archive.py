@@ -13,6 +13,8 @@ Layout (spec/archive_format.md):
                   the low 32 bits of XXH64(seed 0) over type+size+body.
                   Chunk records (0x03) are followed by Size_Coded payload
                   bytes, model records (0x01) by their stored payload.
+                  Block_Header records (0x05, format version 2) are followed by
+                  their coded Member_Table, then by the block's chunks.
   Index           the record of type 0xFF
   Index_Footer    index_offset u64, index_size u64, XXH64(index record) u64,
                   checksum u32 (low 32 bits of XXH64 of bytes 0..23), magic[4]
@@ -24,6 +26,7 @@ Usage:
   patch_archive.py relink ARCHIVE PATH NEW   link target of entry PATH -> NEW
   patch_archive.py flip-chunk ARCHIVE PATH [N]   flip a bit in chunk N's payload
   patch_archive.py flip-index ARCHIVE        flip a bit inside the index body
+  patch_archive.py flip-block ARCHIVE ID [N] flip a bit in chunk N of solid block ID
 Patching commands rewrite ARCHIVE in place.
 """
 import os
@@ -36,7 +39,7 @@ from xxh64 import xxh64, xxh32low  # noqa: E402
 MAGIC = b"\x89NNA\r\n\x1a\n"
 HEADER_SIZE = 16
 FOOTER_SIZE = 32
-T_MODEL, T_ENTRY, T_CHUNK, T_END, T_INDEX = 0x01, 0x02, 0x03, 0x04, 0xFF
+T_MODEL, T_ENTRY, T_CHUNK, T_END, T_BLOCK, T_INDEX = 0x01, 0x02, 0x03, 0x04, 0x05, 0xFF
 
 
 class Fail(Exception):
@@ -113,6 +116,17 @@ def parse(buf):
             pos += rec["size_coded"]
         elif rtype == T_END:
             rec["checksum"] = int.from_bytes(buf[body[0]:body[0] + 8], "little")
+        elif rtype == T_BLOCK:
+            p = body[0]
+            rec["block_id"], p = varint(buf, p)
+            p += 2  # flags, transform
+            rec["block_size"], p = varint(buf, p)
+            rec["members"], p = varint(buf, p)
+            rec["table_codec"] = buf[p]
+            rec["table_size"], p = varint(buf, p + 1)
+            coded, p = varint(buf, p)
+            rec["payload"] = (pos, pos + coded)
+            pos += coded
         elif rtype == T_MODEL:
             p = body[0] + 18
             if buf[body[0] + 1] != 0:  # embedded: model_size, stored size
@@ -137,6 +151,12 @@ def parse_index(buf, rec):
         _, pos = varint(buf, pos)
     count, pos = varint(buf, pos)
     entries = []
+    if int.from_bytes(buf[8:10], "little") >= 2:
+        for _ in range(count):
+            pos = parse_index_v2_item(buf, pos, entries)
+        if pos != end:
+            raise Fail("index has trailing bytes")
+        return entries
     for _ in range(count):
         off, pos = varint(buf, pos)
         _, pos = varint(buf, pos)
@@ -149,6 +169,27 @@ def parse_index(buf, rec):
     if pos != end:
         raise Fail("index has trailing bytes")
     return entries
+
+
+def parse_index_v2_item(buf, pos, entries):
+    """Version 2: an Item_Type byte, then an entry as in version 1 or a block."""
+    kind = buf[pos]
+    pos += 1
+    if kind == 0:
+        off, pos = varint(buf, pos)
+        _, pos = varint(buf, pos)
+        _, pos = varint(buf, pos)
+        n, pos = varint(buf, pos)
+        e = parse_entry_body(buf, pos, pos + n)
+        e["entry_offset"] = off
+        entries.append(e)
+        return pos + n
+    for _ in range(4):  # offset, coded size, block id, member count
+        _, pos = varint(buf, pos)
+    chunks, pos = varint(buf, pos)
+    for _ in range(2 * chunks):
+        _, pos = varint(buf, pos)
+    return pos
 
 
 def reseal(buf, rec):
@@ -176,6 +217,8 @@ def verify(buf):
             problems.append("record checksum at offset %d" % rec["offset"])
         if rec["type"] == T_ENTRY:
             content = bytearray()
+        elif rec["type"] == T_BLOCK:
+            content = None
         elif rec["type"] == T_CHUNK and content is not None:
             if rec["codec"] == 0:  # stored: the payload is the content
                 content += buf[rec["payload"][0]:rec["payload"][1]]
@@ -237,6 +280,8 @@ def main(argv):
                 extra = " %r -> %r" % (r["entry"]["path"], r["entry"]["link"])
             elif r["type"] == T_CHUNK:
                 extra = " codec %d %d -> %d" % (r["codec"], r["size_original"], r["size_coded"])
+            elif r["type"] == T_BLOCK:
+                extra = " block %d: %d members, %d bytes" % (r["block_id"], r["members"], r["block_size"])
             print("%8d type 0x%02x%s" % (r["offset"], r["type"], extra))
         print("%8d footer" % fpos)
         return 0
@@ -266,6 +311,23 @@ def main(argv):
             i += 1
         else:
             raise Fail("entry has no chunk %d" % want)
+    elif cmd == "flip-block":
+        records, _ = parse(buf)
+        want = int(argv[4]) if len(argv) > 4 else 0
+        blocks = [r for r in records if r["type"] == T_BLOCK and r["block_id"] == int(argv[3])]
+        if not blocks:
+            raise Fail("no block %s" % argv[3])
+        i = records.index(blocks[0]) + 1
+        n = 0
+        while records[i]["type"] == T_CHUNK:
+            if n == want:
+                a, b = records[i]["payload"]
+                buf[(a + b) // 2] ^= 0x10
+                break
+            n += 1
+            i += 1
+        else:
+            raise Fail("block has no chunk %d" % want)
     elif cmd == "flip-index":
         records, _ = parse(buf)
         a, b = records[-1]["body"]

@@ -649,8 +649,10 @@ result<std::vector<block_member>> block_members(const record& rec, const reader_
   return decode_member_table(bytes.data(), bytes.size(), rec.block, limits);
 }
 
+// chunk_sizes: Size_Original of the block's chunks, in order (to tell how
+// many chunks hold each member).
 void add_members(std::vector<index_entry>& out, const record& rec, uint64_t block_size_coded,
-                 const reader_limits& limits, std::vector<error>* problems) {
+                 const std::vector<uint64_t>& chunk_sizes, const reader_limits& limits, std::vector<error>* problems) {
   auto members = block_members(rec, limits);
   if (!members.ok()) {
     if (problems)
@@ -663,6 +665,11 @@ void add_members(std::vector<index_entry>& out, const record& rec, uint64_t bloc
     e.entry_offset = rec.offset;
     e.block_id = rec.block.block_id;
     e.member_offset = m.offset;
+    uint64_t at = 0;
+    for (uint64_t size : chunk_sizes) {
+      if (at < m.offset + m.header.size && at + size > m.offset) e.chunk_count++;
+      at += size;
+    }
     // A member's share of the block's coded bytes (duplicates cost nothing).
     if (m.duplicate_of < 0 && rec.block.size)
       e.size_coded = static_cast<uint64_t>(static_cast<double>(block_size_coded) * static_cast<double>(m.header.size) /
@@ -698,7 +705,9 @@ result<std::vector<index_entry>> list_archive(byte_source& source, const read_op
                                                                  rec.err().message));
             continue;
           }
-          add_members(out, rec.value(), ib.size_coded, options.limits, problems);
+          std::vector<uint64_t> sizes;
+          for (const index_block::chunk_ref& c : ib.chunks) sizes.push_back(c.size_original);
+          add_members(out, rec.value(), ib.size_coded, sizes, options.limits, problems);
         }
       };
       for (index_entry& e : index.entries) {
@@ -712,11 +721,13 @@ result<std::vector<index_entry>> list_archive(byte_source& source, const read_op
   }
   std::vector<index_entry> out;
   std::vector<record> pending_block;  // the block being scanned, listed once its coded size is known
+  std::vector<uint64_t> chunk_sizes;
   uint64_t block_left = 0;
   auto flush_block = [&](uint64_t end) {
     if (pending_block.empty()) return;
-    add_members(out, pending_block[0], end - pending_block[0].offset, options.limits, problems);
+    add_members(out, pending_block[0], end - pending_block[0].offset, chunk_sizes, options.limits, problems);
     pending_block.clear();
+    chunk_sizes.clear();
   };
   for (;;) {
     const uint64_t at = rd.offset();
@@ -730,6 +741,7 @@ result<std::vector<index_entry>> list_archive(byte_source& source, const read_op
     }
     record rec = std::move(next).value();
     if (rec.type == record_type::chunk && block_left > 0) {
+      chunk_sizes.push_back(rec.chunk.size_original);
       block_left -= std::min(block_left, rec.chunk.size_original);
       if (block_left == 0) flush_block(rd.offset());
       continue;

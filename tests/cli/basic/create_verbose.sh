@@ -1,11 +1,12 @@
-# -v: create prints member names on stdout and a per-codec summary on stderr;
+# -v: create prints member names on stdout and a per-block and per-codec
+# summary on stderr;
 # extract and --test print names; -q prints nothing.
 set -eu
 . "$TESTDATA/cli/lib.sh"
 
 mktree src
 "$NNTAR" -cvf a.nna src 2>create.err
-expect_in create.err "total"
+expect_in create.err "total" "block 1: text"
 echo "-- extract"
 mkdir out
 "$NNTAR" -xvf a.nna -C out src/sub/deep/nested src/sub/up

@@ -9,7 +9,7 @@ seq 1 20000 >src/a
 seq 5 30000 >src/b
 seq 7 9000 >src/c
 for codec in auto stored zstd zlib lzma; do
-  "$NNTAR" -cf $codec.nna --codec $codec src
+  "$NNTAR" -cf $codec.nna --codec $codec --no-solid src
   $PATCH flip-chunk $codec.nna src/b
   mkdir out-$codec
   expect_exit 1 err.txt "$NNTAR" -xf $codec.nna -C out-$codec
@@ -29,7 +29,7 @@ for codec in auto stored zstd zlib lzma; do
 done
 # The second chunk of a multi-chunk file.
 head -c 2500000 /dev/urandom >src/big
-"$NNTAR" -cf big.nna --codec stored src
+"$NNTAR" -cf big.nna --codec stored --no-solid src
 $PATCH flip-chunk big.nna src/big 1
 mkdir out-big
 expect_exit 1 err.txt "$NNTAR" -xf big.nna -C out-big

@@ -1,6 +1,6 @@
 # Create-side failures: a missing input (exit 1, other inputs archived), an
 # unwritable archive path (exit 2, nothing left behind), the archive itself
-# among the inputs (skipped), '..' and '/' stripped from names with a warning.
+# among the inputs (skipped with GNU tar's 'file is the archive; not dumped'), '..' and '/' stripped from names with a warning.
 set -eu
 . "$TESTDATA/cli/lib.sh"
 
@@ -13,8 +13,12 @@ expect_exit 2 err.txt "$NNTAR" -cf no/such/dir/a.nna src
 expect_in err.txt "no/such/dir/a.nna"
 [ ! -e no ] || fail "directory created"
 "$NNTAR" -cf src/self.nna src 2>err.txt
-expect_in err.txt "src/self.nna" "skipped"
+expect_in err.txt "src/self.nna" "file is the archive; not dumped"
 "$NNTAR" -tf src/self.nna | grep -q self.nna && fail "the archive archived itself"
+# Again, with the old archive in the tree: it is replaced, not packed.
+"$NNTAR" -cf src/self.nna src 2>err.txt
+expect_in err.txt "src/self.nna" "file is the archive; not dumped"
+"$NNTAR" -tf src/self.nna | grep -q self.nna && fail "the archive archived its previous version"
 mkdir -p deep/er
 cd deep/er
 "$NNTAR" -cf ../../up.nna ../../src/a 2>../../err.txt

@@ -13,7 +13,7 @@ echo evil >"$name"
 mkdir "$dname"
 echo good >good
 ln good hl-good
-"$NNTAR" -cf ../a.nna "$name" "$dname" good hl-good
+"$NNTAR" -cf ../a.nna --no-solid "$name" "$dname" good hl-good
 cd ..
 $PATCH rename a.nna "$name" "$victim"
 $PATCH rename a.nna "$dname" "$vdir"

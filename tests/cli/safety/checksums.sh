@@ -13,8 +13,8 @@ if command -v xxhsum >/dev/null; then
 fi
 mktree src
 head -c 2500000 /dev/urandom >src/big.bin
-"$NNTAR" -cf stored.nna --codec stored src
-"$NNTAR" -cf auto.nna src
+"$NNTAR" -cf stored.nna --codec stored --no-solid src
+"$NNTAR" -cf auto.nna --no-solid src
 $PATCH verify stored.nna
 $PATCH verify auto.nna
 # The helper sees damage too.

@@ -8,7 +8,7 @@ cd sandbox/src
 echo evil >AAAevil
 echo evil2 >BBBBBBBBBB
 echo good >good
-"$NNTAR" -cf ../../a.nna AAAevil BBBBBBBBBB good
+"$NNTAR" -cf ../../a.nna --no-solid AAAevil BBBBBBBBBB good
 cd ../..
 $PATCH rename a.nna AAAevil ../evil
 $PATCH rename a.nna BBBBBBBBBB ok/../../e

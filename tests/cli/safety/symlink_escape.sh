@@ -18,7 +18,7 @@ echo pwn3 >dlinl/p
 echo replaced >vlinj
 echo good >good
 # The walker keeps this order: each symlink before the entries that use it.
-"$NNTAR" -cf ../a.nna link alink vlink dlink lind alinl vlinj dlinl good
+"$NNTAR" -cf ../a.nna --no-solid link alink vlink dlink lind alinl vlinj dlinl good
 cd ..
 $PATCH rename a.nna lind/payload link/payload
 $PATCH rename a.nna alinl/payload2 alink/payload2
