@@ -2,6 +2,7 @@
 // (decode/, decode_errors/, encode/). Golden files pin the format forever:
 // existing files are never overwritten without --force, and a regenerated
 // file that differs is a format change (see tests/golden/README.md).
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -33,29 +34,186 @@ bool write_text(const std::string& path, const std::string& s) {
   return write_file(path, std::vector<uint8_t>(s.begin(), s.end()));
 }
 
-std::vector<uint8_t> build(const golden::case_spec& c, const archive_nn::model_handle& tiny) {
-  archive_nn::memory_sink sink;
-  archive_nn::create_options o;
-  o.codec = c.codec;
-  o.threads = 1;
-  if (c.use_tiny_model) o.model = tiny;
-  o.embed_model = c.embed_model;
-  archive_nn::archive_creator cr(sink, o);
-  if (!cr.begin().ok()) return {};
-  for (const auto& e : c.entries) {
-    if (e.header.type == archive_nn::entry_type::file) {
-      auto src = archive_nn::make_memory_source(e.data.data(), e.data.size());
-      if (!cr.add_file(e.header, *src).ok()) return {};
-    } else if (!cr.add_entry(e.header).ok()) {
-      return {};
-    }
+// Decodes an archive in order (the .expected files list entries in archive
+// order, which for solid archives is not the order they were added in).
+class collector : public archive_nn::entry_visitor {
+ public:
+  std::vector<golden::entry> entries;
+  bool failed = false;
+  bool begin_entry(const archive_nn::entry_header& e) override {
+    cur_ = golden::entry{e, {}};
+    return true;
   }
-  if (!cr.finish().ok()) return {};
-  return sink.bytes;
+  archive_nn::status write(const uint8_t* d, size_t n) override {
+    cur_.data.insert(cur_.data.end(), d, d + n);
+    return archive_nn::ok_status();
+  }
+  void end_entry(const archive_nn::entry_header&, const archive_nn::status& st) override {
+    failed = failed || !st.ok();
+    entries.push_back(std::move(cur_));
+  }
+  void damaged(const archive_nn::error&) override { failed = true; }
+
+ private:
+  golden::entry cur_;
+};
+
+// The entries an archive decodes to, checked to be exactly the case's inputs
+// (in any order); false on a mismatch.
+bool expected_listing(const golden::case_spec& c, const std::vector<uint8_t>& a, const archive_nn::model_handle& tiny,
+                      std::string& listing) {
+  auto src = archive_nn::make_memory_source(a.data(), a.size());
+  collector col;
+  archive_nn::read_options o;
+  o.resolve = [&](const archive_nn::model_hash& h) { return archive_nn::hash_of(tiny) == h ? tiny : nullptr; };
+  if (!archive_nn::read_archive(*src, col, o).ok() || col.failed) return false;
+  std::vector<std::string> got, want;
+  for (const auto& e : col.entries) got.push_back(golden::describe({e}));
+  for (const auto& e : c.entries) want.push_back(golden::describe({e}));
+  std::sort(got.begin(), got.end());
+  std::sort(want.begin(), want.end());
+  if (got != want) return false;
+  listing = golden::describe(col.entries);
+  return true;
 }
 
 void put_u32(std::vector<uint8_t>& a, size_t at, uint32_t v) {
   for (int i = 0; i < 4; ++i) a[at + i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
+void append(std::vector<uint8_t>& a, const std::vector<uint8_t>& b) { a.insert(a.end(), b.begin(), b.end()); }
+
+// Writes solid blocks byte by byte, without archive_writer's checks, so that
+// the must-fail archives can hold what no encoder writes (spec §6.4, §6.5).
+// Member tables and chunks are stored (codec 0).
+struct raw_archive {
+  uint16_t version = archive_nn::format_version;
+  uint16_t index_version = archive_nn::format_version;
+  std::vector<uint8_t> bytes = archive_nn::encode_archive_header(version);
+  archive_nn::archive_index index;
+
+  static archive_nn::block_member member(const std::string& path, const std::vector<uint8_t>& data,
+                                         int64_t duplicate_of = -1) {
+    archive_nn::block_member m;
+    m.header.path = path;
+    m.header.size = data.size();
+    m.header.mtime_sec = 1700000000;
+    m.checksum = archive_nn::xxh64(data.data(), data.size());
+    m.duplicate_of = duplicate_of;
+    return m;
+  }
+
+  // The block's stream is `stream`, written as chunks of the given sizes.
+  void block(archive_nn::block_header b, const std::vector<archive_nn::block_member>& members,
+             const std::vector<uint8_t>& stream, const std::vector<size_t>& chunks) {
+    const std::vector<uint8_t> table = archive_nn::encode_member_table(members);
+    b.block_id = index.blocks.size() + 1;
+    b.member_count = members.size();
+    b.table_codec = 0;
+    b.table_size = b.table_size_coded = table.size();
+    b.table_checksum = archive_nn::xxh64(table.data(), table.size());
+    archive_nn::index_block ib;
+    ib.block_offset = bytes.size();
+    ib.block_id = b.block_id;
+    ib.member_count = b.member_count;
+    append(bytes, archive_nn::encode_block_header(b));
+    append(bytes, table);
+    size_t at = 0;
+    for (size_t n : chunks) {
+      archive_nn::chunk_header c;
+      c.size_original = c.size_coded = n;
+      c.content_checksum = archive_nn::xxh64(stream.data() + at, n);
+      ib.chunks.push_back({bytes.size() - ib.block_offset, n});
+      append(bytes, archive_nn::encode_chunk_header(c));
+      bytes.insert(bytes.end(), stream.begin() + static_cast<std::ptrdiff_t>(at),
+                   stream.begin() + static_cast<std::ptrdiff_t>(at + n));
+      at += n;
+    }
+    ib.size_coded = bytes.size() - ib.block_offset;
+    index.blocks.push_back(ib);
+  }
+
+  std::vector<uint8_t> finish() const {
+    std::vector<uint8_t> a = bytes;
+    const std::vector<uint8_t> ix = archive_nn::encode_index(index, index_version);
+    const uint64_t at = a.size();
+    append(a, ix);
+    append(a, archive_nn::encode_index_footer(at, ix.size(), archive_nn::xxh64(ix.data(), ix.size())));
+    return a;
+  }
+};
+
+std::vector<uint8_t> bytes_of(const std::string& s) { return std::vector<uint8_t>(s.begin(), s.end()); }
+
+// Must-fail archives of format version 2's solid blocks.
+bool write_solid_errors(const std::string& errs) {
+  using archive_nn::block_header;
+  bool ok = true;
+  const std::vector<uint8_t> a = bytes_of("alpha alpha alpha\n"), b = bytes_of("bravo\n");
+  std::vector<uint8_t> ab = a;
+  append(ab, b);
+  block_header h;
+  h.size = ab.size();
+  {  // A duplicate that claims a shorter extent than its original: overlap.
+    raw_archive r;
+    auto m0 = raw_archive::member("a", a), m1 = raw_archive::member("b", b), m2 = raw_archive::member("c", b, 0);
+    r.block(h, {m0, m1, m2}, ab, {ab.size()});
+    ok &= write_file(errs + "block_corrupt__overlapping_extents.nna", r.finish());
+  }
+  {  // The members need more bytes than the block has.
+    raw_archive r;
+    block_header short_block = h;
+    short_block.size = ab.size() - 2;
+    r.block(short_block, {raw_archive::member("a", a), raw_archive::member("b", b)}, ab, {ab.size() - 2});
+    ok &= write_file(errs + "block_corrupt__extent_past_block.nna", r.finish());
+  }
+  {  // Block_Size promises more bytes than its chunks hold (index consistent with the chunks).
+    raw_archive r;
+    r.block(h, {raw_archive::member("a", a), raw_archive::member("b", b)}, ab, {a.size()});
+    ok &= write_file(errs + "block_corrupt__missing_chunks.nna", r.finish());
+  }
+  {  // A pnm block whose member's transform layout does not fit the member.
+    raw_archive r;
+    block_header pnm = h;
+    pnm.transform = 1;
+    auto m0 = raw_archive::member("a.ppm", a), m1 = raw_archive::member("b.ppm", b);
+    m0.header.transform = m1.header.transform = 1;
+    m0.header.transform_header_size = 3;
+    m0.header.transform_payload_size = a.size() - 3;
+    m1.header.transform_header_size = b.size() + 5;  // larger than the member
+    r.block(pnm, {m0, m1}, ab, {ab.size()});
+    ok &= write_file(errs + "block_corrupt__conflicting_transform.nna", r.finish());
+  }
+  {  // A duplicate whose checksum differs from its original's.
+    raw_archive r;
+    auto m2 = raw_archive::member("c", b, 1);
+    m2.checksum ^= 1;
+    r.block(h, {raw_archive::member("a", a), raw_archive::member("b", b), m2}, ab, {ab.size()});
+    ok &= write_file(errs + "block_corrupt__duplicate_checksum.nna", r.finish());
+  }
+  {  // A damaged member table: the block's members cannot be named.
+    raw_archive r;
+    r.block(h, {raw_archive::member("a", a), raw_archive::member("b", b)}, ab, {ab.size()});
+    std::vector<uint8_t> bad = r.finish();
+    bad[r.index.blocks[0].block_offset + r.index.blocks[0].chunks[0].offset - 3] ^= 0x20;  // a byte of the table
+    ok &= write_file(errs + "block_corrupt__member_table_bitflip.nna", bad);
+  }
+  {  // One flipped byte in a chunk of a block: the members in it fail.
+    raw_archive r;
+    r.block(h, {raw_archive::member("a", a), raw_archive::member("b", b)}, ab, {a.size(), b.size()});
+    std::vector<uint8_t> bad = r.finish();
+    bad[r.index.blocks[0].block_offset + r.index.blocks[0].size_coded - 2] ^= 0x01;  // in b's chunk payload
+    ok &= write_file(errs + "checksum_wrong__solid_chunk_bitflip.nna", bad);
+  }
+  {  // A Block_Header record in a version-1 archive (whose index, written as
+     // version 2's, does not parse: readers fall back to the records).
+    raw_archive r;
+    r.version = 1;
+    r.bytes = archive_nn::encode_archive_header(1);
+    r.block(h, {raw_archive::member("a", a), raw_archive::member("b", b)}, ab, {ab.size()});
+    ok &= write_file(errs + "record_type_unknown__block_in_v1.nna", r.finish());
+  }
+  return ok;
 }
 
 }  // namespace
@@ -76,15 +234,15 @@ int main(int argc, char** argv) {
   bool ok = true;
   std::vector<uint8_t> classic, nn;
   for (const golden::case_spec& c : golden::cases(tiny.value())) {
-    const std::vector<uint8_t> a = build(c, tiny.value());
-    if (a.empty()) {
-      std::fprintf(stderr, "cannot build %s\n", c.name.c_str());
+    const std::vector<uint8_t> a = golden::build(c, tiny.value(), 1);
+    std::string expected;
+    if (a.empty() || !expected_listing(c, a, tiny.value(), expected)) {
+      std::fprintf(stderr, "cannot build %s, or it does not decode to its inputs\n", c.name.c_str());
       return 2;
     }
-    std::vector<golden::entry> entries(c.entries.begin(), c.entries.end());
     if (!encode_only) {
       ok &= write_file(dir + "/decode/" + c.name + ".nna", a);
-      ok &= write_text(dir + "/decode/" + c.name + ".expected", golden::describe(entries));
+      ok &= write_text(dir + "/decode/" + c.name + ".expected", expected);
     }
     char hash[32];
     std::snprintf(hash, sizeof hash, "%016llx\n", static_cast<unsigned long long>(archive_nn::xxh64(a.data(), a.size())));
@@ -101,9 +259,10 @@ int main(int argc, char** argv) {
   a[1] = 'X';
   ok &= write_file(errs + "magic_wrong__bad_magic.nna", a);
   a = classic;
-  a[8] = 2;
+  a[8] = 3;  // version 2 is read since format version 2 (its version_2 file was retired then)
   put_u32(a, 12, archive_nn::header_checksum(a.data(), 12));
-  ok &= write_file(errs + "version_unsupported__version_2.nna", a);
+  ok &= write_file(errs + "version_unsupported__version_3.nna", a);
+  ok &= write_solid_errors(errs);
   a = classic;
   a[10] = 0x80;
   put_u32(a, 12, archive_nn::header_checksum(a.data(), 12));

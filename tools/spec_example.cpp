@@ -51,6 +51,7 @@ std::string dec(uint64_t v) { return std::to_string(v); }
 
 constexpr int64_t example_mtime = 1700000000;  // 2023-11-14T22:13:20Z
 const std::string hello_text = "Hello, nntar!\n";
+const std::string solid_text = "Files share blocks.\n";
 
 // A valid model whose weights are all zero except the norm gains (1.0). Only
 // its identity matters here: the archive references it by hash.
@@ -81,19 +82,28 @@ entry_header meta(entry_type type, const std::string& path, uint32_t mode) {
   return h;
 }
 
+content_opener opener_of(const std::string& text) {
+  return [&text]() -> result<std::unique_ptr<byte_source>> {
+    return make_memory_source(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+  };
+}
+
 std::vector<uint8_t> build_archive() {
   memory_sink sink;
   create_options o;
-  o.codec = codec_choice::zstd;  // 14 bytes do not shrink: the chunk falls back to stored
-  o.model = example_model();     // referenced by hash, not embedded
+  o.codec = codec_choice::stored;  // so that the member table and the chunk show their bytes
   o.threads = 1;
+  o.solid_block_size = uint64_t(16) << 20;  // the default: files share a solid block
   archive_creator c(sink, o);
   check(c.begin().ok(), "begin");
   check(c.add_entry(meta(entry_type::directory, "example", 0755)).ok(), "directory");
-  entry_header file = meta(entry_type::file, "example/hello.txt", 0644);
-  file.size = hello_text.size();
-  auto src = make_memory_source(reinterpret_cast<const uint8_t*>(hello_text.data()), hello_text.size());
-  check(c.add_file(file, *src).ok(), "file");
+  const std::pair<const char*, const std::string*> files[] = {
+      {"example/hello.txt", &hello_text}, {"example/solid.txt", &solid_text}, {"example/copy.txt", &hello_text}};
+  for (const auto& f : files) {
+    entry_header file = meta(entry_type::file, f.first, 0644);
+    file.size = f.second->size();
+    check(c.add_file(file, opener_of(*f.second)).ok(), "file");
+  }
   entry_header link = meta(entry_type::symlink, "example/link", 0777);
   link.link = "hello.txt";
   check(c.add_entry(link).ok(), "symlink");
@@ -116,6 +126,7 @@ const char* record_name(uint8_t t) {
     case 0x02: return "Entry_Header";
     case 0x03: return "Chunk";
     case 0x04: return "Entry_End";
+    case 0x05: return "Block_Header";
     case 0xFF: return "Index";
   }
   return "?";
@@ -340,11 +351,14 @@ std::string archive_walkthrough(const std::vector<uint8_t>& a) {
     read_summary sum;
     check(read_archive(*extract_source, c, ro, &sum).ok(), "read_archive");
     check(c.failures.empty() && sum.entries_failed == 0, "every entry extracts and verifies");
-    check(c.paths.size() == 3 && c.data[1] == std::vector<uint8_t>(hello_text.begin(), hello_text.end()),
-          "extracted content");
+    check(c.paths.size() == 5, "five entries");
+    for (size_t i = 0; i < c.paths.size(); ++i)
+      if (c.paths[i] == "example/hello.txt" || c.paths[i] == "example/copy.txt")
+        check(c.data[i] == std::vector<uint8_t>(hello_text.begin(), hello_text.end()), "extracted content");
   }
   const std::string model_hex = nn::hash_hex(hash_of(example_model()));
-  const uint64_t hello_xxh = xxh64(hello_text.data(), hello_text.size());
+  const uint64_t hello_xxh = xxh64(hello_text.data(), hello_text.size());  // entries outside blocks hold only the hello text
+  std::vector<block_member> members;  // of the (one) solid block
 
   walker w(a);
   w.heading("Archive_Header (§1)");
@@ -395,7 +409,7 @@ std::string archive_walkthrough(const std::vector<uint8_t>& a) {
       const uint64_t body = w.record_head(0x03, start);
       const size_t body_start = w.pos();
       w.uint(1, "Codec_Id", [](uint64_t v) {
-        return dec(v) + " (" + codec_name(v) + (v == 0 ? ": zstd did not make these bytes smaller)" : ")");
+        return dec(v) + " (" + codec_name(v) + (v == 0 ? ": codec choice stored)" : ")");
       });
       w.uint(1, "Model_Id", [](uint64_t v) { return dec(v) + (v == 0 ? " (no model)" : ""); });
       w.uint(1, "Chunk_Flags", [](uint64_t v) { return dec(v) + " (all bits Reserved)"; });
@@ -415,8 +429,69 @@ std::string archive_walkthrough(const std::vector<uint8_t>& a) {
       const uint8_t* p = a.data() + w.pos();
       std::string text;
       for (size_t i = 0; i < coded; ++i) text += p[i] == '\n' ? std::string("\\n") : std::string(1, char(p[i]));
-      w.bytes(static_cast<size_t>(coded), "Chunk_Payload: \"" + text + "\" (stored bytes)");
+      w.bytes(static_cast<size_t>(coded), "Chunk_Payload: \"" + text + "\" (stored bytes" +
+                                              (members.empty() ? "" : " of the block stream") + ")");
       check(std::equal(p, p + coded, rec.payload.begin()), "payload");
+    } else if (rec.type == record_type::block_header) {
+      const uint64_t body = w.record_head(0x05, start);
+      const size_t body_start = w.pos();
+      w.varint("Block_Id", [](uint64_t v) { return dec(v) + " (the first block)"; });
+      w.uint(1, "Block_Flags", [](uint64_t v) { return dec(v) + " (all bits Reserved)"; });
+      w.uint(1, "Block_Transform", [](uint64_t v) { return dec(v) + " (raw: every member is a raw file)"; });
+      w.varint("Block_Size", [](uint64_t v) { return dec(v) + " bytes of block stream"; });
+      const uint64_t count = w.varint("Member_Count", [](uint64_t v) { return dec(v); });
+      const uint64_t codec = w.uint(1, "Table_Codec", [](uint64_t v) {
+        return dec(v) + " (" + codec_name(v) + (v == 0 ? ": codec choice stored)" : ")");
+      });
+      const uint64_t table_size = w.varint("Table_Size", [](uint64_t v) { return dec(v) + " bytes"; });
+      const uint64_t table_coded = w.varint("Table_Size_Coded", [](uint64_t v) { return dec(v) + " bytes"; });
+      w.uint(8, "Table_Checksum", [&](uint64_t v) {
+        check(v == rec.block.table_checksum, "Table_Checksum");
+        return hex(v, 16) + " = XXH64 of the decoded Member_Table";
+      });
+      check(w.pos() == body_start + body - 4, "Block_Header body size");
+      w.record_checksum(start);
+      const std::vector<uint8_t> expect = encode_block_header(rec.block);
+      check(expect.size() == w.pos() - start &&
+                std::equal(expect.begin(), expect.end(), a.begin() + static_cast<std::ptrdiff_t>(start)),
+            "Block_Header re-encodes to the same bytes");
+      check(codec == 0 && table_coded == table_size, "the example's member table is stored");
+      auto decoded = decode_member_table(a.data() + w.pos(), static_cast<size_t>(table_size), rec.block, reader_limits{});
+      check(decoded.ok(), "decode_member_table");
+      members = decoded.value();
+      w.heading("Member_Table (§6.5), stored: " + dec(count) + " members, column by column");
+      for (uint64_t i = 0; i < count; ++i)
+        w.varint("Mode[" + dec(i) + "]", [](uint64_t v) {
+          char buf[16];
+          std::snprintf(buf, sizeof buf, "0%03" PRIo64, v);
+          return std::string(buf);
+        });
+      for (uint64_t i = 0; i < count; ++i)
+        w.varint("Mtime[" + dec(i) + "]", [](uint64_t v) {
+          const int64_t t = static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
+          return dec(v) + ", zigzag of " + std::to_string(t) + " s";
+        });
+      for (uint64_t i = 0; i < count; ++i) w.varint("Mtime_Nanoseconds[" + dec(i) + "]", [](uint64_t v) { return dec(v); });
+      for (uint64_t i = 0; i < count; ++i)
+        w.varint("Size[" + dec(i) + "]", [&](uint64_t v) {
+          return dec(v) + " bytes" + (members[i].duplicate_of < 0 ? ": block bytes " + dec(members[i].offset) + ".." +
+                                                                          dec(members[i].offset + v - 1)
+                                                                    : "");
+        });
+      for (uint64_t i = 0; i < count; ++i)
+        w.varint("Duplicate_Of[" + dec(i) + "]", [&](uint64_t v) {
+          return v == 0 ? dec(v) + " (its bytes are the next " + dec(members[i].header.size) + " of the block)"
+                        : dec(v) + " (the same bytes as member " + dec(v - 1) + ": stored once)";
+        });
+      for (uint64_t i = 0; i < count; ++i) {
+        const uint64_t len = w.varint("Path_Length[" + dec(i) + "]", [](uint64_t v) { return dec(v); });
+        w.bytes(static_cast<size_t>(len), "Path[" + dec(i) + "]: \"" + members[i].header.path + "\"");
+      }
+      for (uint64_t i = 0; i < count; ++i)
+        w.uint(8, "Member_Checksum[" + dec(i) + "]", [&](uint64_t v) {
+          check(v == members[i].checksum, "Member_Checksum");
+          return hex(v, 16) + " = XXH64 of \"" + members[i].header.path + "\"";
+        });
     } else if (rec.type == record_type::entry_end) {
       const uint64_t body = w.record_head(0x04, start);
       const size_t body_start = w.pos();
@@ -438,13 +513,36 @@ std::string archive_walkthrough(const std::vector<uint8_t>& a) {
           check(v == index->model_offsets[i], "Model_Offset");
           return hex(v, 4) + " (the Model_Record)";
         });
-      const uint64_t entries = w.varint("Entry_Count", [](uint64_t v) { return dec(v); });
-      check(entries == index->entries.size() && entries == entry_starts.size(), "Entry_Count");
-      for (uint64_t i = 0; i < entries; ++i) {
-        const index_entry& ie = index->entries[i];
+      const uint64_t items = w.varint("Item_Count", [](uint64_t v) { return dec(v) + " (entries and blocks)"; });
+      check(items == index->entries.size() + index->blocks.size(), "Item_Count");
+      size_t e = 0, b = 0;
+      for (uint64_t i = 0; i < items; ++i) {
         const std::string n = "[" + dec(i) + "]";
+        const uint64_t kind = w.uint(1, "Item_Type" + n, [](uint64_t v) { return dec(v) + (v == 0 ? " (entry)" : " (block)"); });
+        if (kind == 1) {
+          const index_block& ib = index->blocks[b++];
+          w.varint("Block_Offset" + n, [&](uint64_t v) {
+            check(v == ib.block_offset, "Block_Offset");
+            return hex(v, 4) + " (the Block_Header)";
+          });
+          w.varint("Block_Size_Coded" + n, [&](uint64_t v) {
+            check(v == ib.size_coded, "Block_Size_Coded");
+            return dec(v) + " bytes: " + hex(ib.block_offset, 4) + ".." + hex(ib.block_offset + v - 1, 4);
+          });
+          w.varint("Block_Id" + n, [](uint64_t v) { return dec(v); });
+          w.varint("Member_Count" + n, [](uint64_t v) { return dec(v); });
+          const uint64_t chunks = w.varint("Chunk_Count" + n, [](uint64_t v) { return dec(v); });
+          for (uint64_t c = 0; c < chunks; ++c) {
+            w.varint("Chunk_Offset" + n + "[" + dec(c) + "]", [&](uint64_t v) {
+              return dec(v) + ": the Chunk record at " + hex(ib.block_offset + v, 4);
+            });
+            w.varint("Chunk_Size" + n + "[" + dec(c) + "]", [](uint64_t v) { return dec(v) + " bytes of block stream"; });
+          }
+          continue;
+        }
+        const index_entry& ie = index->entries[e];
         w.varint("Entry_Offset" + n, [&](uint64_t v) {
-          check(v == ie.entry_offset && v == entry_starts[i], "Entry_Offset");
+          check(v == ie.entry_offset && v == entry_starts[e], "Entry_Offset");
           return hex(v, 4) + " (\"" + ie.header.path + "\")";
         });
         w.varint("Entry_Size_Coded" + n, [&](uint64_t v) {
@@ -457,13 +555,14 @@ std::string archive_walkthrough(const std::vector<uint8_t>& a) {
         });
         const uint64_t size = w.varint("Entry_Body_Size" + n, [](uint64_t v) { return dec(v); });
         // The copy must equal the Entry_Header body (after its 1-byte type and varint size).
-        const size_t original_body = entry_starts[i] + 1 + varint_size(size + 4);
+        const size_t original_body = entry_starts[e] + 1 + varint_size(size + 4);
         check(std::equal(a.begin() + static_cast<std::ptrdiff_t>(w.pos()),
                          a.begin() + static_cast<std::ptrdiff_t>(w.pos() + size),
                          a.begin() + static_cast<std::ptrdiff_t>(original_body)),
               "index copy of the entry body");
         w.bytes(static_cast<size_t>(size), "Entry_Body" + n + ": byte-identical copy of " + hex(original_body, 4) + ".." +
                                                hex(original_body + size - 1, 4));
+        ++e;
       }
       check(w.pos() == body_start + body - 4, "Index body size");
       w.record_checksum(start);
@@ -501,16 +600,17 @@ std::string archive_walkthrough(const std::vector<uint8_t>& a) {
   std::string out;
   out += "<!-- generated by tools/spec_example.cpp (ann_spec_example); do not edit by hand -->\n";
   out += "`example_1.nna` is " + dec(a.size()) +
-         " bytes. It was written by the library's `archive_creator` with codec choice zstd and a\n"
-         "referenced model (d_model 8, 1 layer, 1 head, d_ff 8, context 16, all weights zero except the\n"
-         "norm gains 1.0, `general.name` = \"spec-example-zero\"; content hash " +
-         model_hex +
-         "),\n"
-         "from a directory `example` (mode 0755), a file `example/hello.txt` (mode 0644, " +
-         dec(hello_text.size()) +
-         " bytes\n"
-         "\"Hello, nntar!\\n\") and a symlink `example/link` -> `hello.txt` (mode 0777), all with mtime\n" +
-         std::to_string(example_mtime) + " (2023-11-14T22:13:20Z).\n\n";
+         " bytes, format version 2. It was written by the library's `archive_creator` with codec\n"
+         "choice stored (so that every byte of the member table and the chunk can be read here) and\n"
+         "solid blocks (the default), from a directory `example` (mode 0755),\n"
+         "the files `example/hello.txt` and `example/copy.txt` (mode 0644, both the " +
+         dec(hello_text.size()) + " bytes \"Hello, nntar!\\n\") and\n"
+         "`example/solid.txt` (mode 0644, the " + dec(solid_text.size()) +
+         " bytes \"Files share blocks.\\n\"), and a symlink `example/link` -> `hello.txt`\n"
+         "(mode 0777), all with mtime " + std::to_string(example_mtime) + " (2023-11-14T22:13:20Z).\n"
+         "The three files share one solid block, ordered by name within their kind (text); `copy.txt`\n"
+         "comes first and `hello.txt`, its duplicate, costs no block bytes. The symlink is written after\n"
+         "the files.\n\n";
   out += "```text\n" + xxd(a) + "```\n\n";
   out += "| Start | Length | Contents | Description |\n";
   out += "|------:|-------:|----------|-------------|\n";

@@ -158,6 +158,49 @@ std::vector<case_spec> cases(const archive_nn::model_handle& tiny) {
     c.entries.push_back(file("tone.wav", wav(30000)));
     out.push_back(c);
   }
+  {
+    // Format version 2: text, binary and compressed kinds in their own
+    // blocks, a duplicate stored once, empty files, a hard link to a member.
+    case_spec c;
+    c.name = "solid_tree";
+    c.solid_block = uint64_t(16) << 20;
+    c.entries.push_back(other(entry_type::directory, "src"));
+    c.entries.push_back(file("src/main.c", prose(3000, 11)));
+    c.entries.push_back(file("src/util.c", prose(2000, 12)));
+    c.entries.push_back(file("src/util.h", prose(400, 13)));
+    c.entries.push_back(file("src/copy of util.c", prose(2000, 12)));  // a duplicate
+    c.entries.push_back(file("src/README", prose(1500, 14)));
+    c.entries.push_back(file("src/empty.txt", {}));
+    c.entries.push_back(file("src/data.bin", [] {
+      std::vector<uint8_t> v(3000);
+      for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<uint8_t>(i % 7 == 0 ? 0 : i * 13);
+      return v;
+    }()));
+    c.entries.push_back(file("src/noise.gz", [] {
+      std::vector<uint8_t> v(6000);
+      lcg r{21};
+      for (auto& b : v) b = static_cast<uint8_t>(r.next());
+      v[0] = 0x1f;
+      v[1] = 0x8b;
+      return v;
+    }()));
+    c.entries.push_back(other(entry_type::hardlink, "src/hard", "src/util.h"));
+    c.entries.push_back(other(entry_type::symlink, "src/link", "main.c"));
+    c.entries.push_back(file("src/img.ppm", ppm(8, 6)));  // a transform: its own entry
+    out.push_back(c);
+  }
+  {
+    // Members straddle chunk boundaries: 1000-byte chunks of one block.
+    case_spec c;
+    c.name = "solid_chunks";
+    c.codec = archive_nn::codec_choice::zstd;
+    c.solid_block = 6000;
+    c.solid_chunk = 1000;
+    for (int i = 0; i < 6; ++i)
+      c.entries.push_back(file("f" + std::to_string(i) + ".txt", prose(700 + 450 * static_cast<size_t>(i), 30 + i)));
+    c.entries.push_back(file("again.txt", prose(700, 30)));  // a duplicate of f0.txt
+    out.push_back(c);
+  }
   if (tiny) {
     case_spec c;
     c.name = "nn_tiny";
@@ -177,8 +220,48 @@ std::vector<case_spec> cases(const archive_nn::model_handle& tiny) {
     a.entries.push_back(file("prose.txt", prose(9000, 6)));
     a.entries.push_back(file("tone.wav", wav(3000)));
     out.push_back(a);
+    case_spec sn;
+    sn.name = "solid_nn_tiny";  // nn chunks inside a solid block
+    sn.codec = archive_nn::codec_choice::nn;
+    sn.use_tiny_model = true;
+    sn.solid_block = 4000;
+    sn.solid_chunk = 1500;
+    sn.entries.push_back(file("a.txt", prose(1800, 40)));
+    sn.entries.push_back(file("b.txt", prose(1200, 41)));
+    sn.entries.push_back(file("c.txt", prose(2500, 42)));
+    out.push_back(sn);
   }
   return out;
+}
+
+std::vector<uint8_t> build(const case_spec& c, const archive_nn::model_handle& tiny, unsigned threads) {
+  archive_nn::memory_sink sink;
+  archive_nn::create_options o;
+  o.codec = c.codec;
+  o.threads = threads;
+  if (c.use_tiny_model) o.model = tiny;
+  o.embed_model = c.embed_model;
+  o.solid_block_size = c.solid_block;
+  o.solid_chunk_size = c.solid_chunk;
+  archive_nn::archive_creator cr(sink, o);
+  if (!cr.begin().ok()) return {};
+  for (const entry& e : c.entries) {
+    archive_nn::status st = archive_nn::ok_status();
+    if (e.header.type != entry_type::file) {
+      st = cr.add_entry(e.header);
+    } else if (c.solid_block) {
+      const std::vector<uint8_t>* data = &e.data;
+      st = cr.add_file(e.header, [data]() -> archive_nn::result<std::unique_ptr<archive_nn::byte_source>> {
+        return archive_nn::make_memory_source(data->data(), data->size());
+      });
+    } else {
+      auto src = archive_nn::make_memory_source(e.data.data(), e.data.size());
+      st = cr.add_file(e.header, *src);
+    }
+    if (!st.ok()) return {};
+  }
+  if (!cr.finish().ok() || !cr.entry_errors().empty()) return {};
+  return sink.bytes;
 }
 
 std::string describe(const std::vector<entry>& entries) {

@@ -21,9 +21,15 @@ struct case_spec {
   archive_nn::codec_choice codec = archive_nn::codec_choice::automatic;
   bool use_tiny_model = false;
   bool embed_model = false;
+  uint64_t solid_block = 0;  // create_options::solid_block_size; 0: every file its own entry
+  uint64_t solid_chunk = 0;  // create_options::solid_chunk_size
 };
 
 std::vector<case_spec> cases(const archive_nn::model_handle& tiny);
+
+// The archive the current encoder makes of a case (empty on failure). Solid
+// cases add files through content openers, as nntar -c does.
+std::vector<uint8_t> build(const case_spec& c, const archive_nn::model_handle& tiny, unsigned threads);
 
 // "path<TAB>type<TAB>mode<TAB>mtime.nsec<TAB>size<TAB>xxh64<TAB>link" per entry.
 std::string describe(const std::vector<entry>& entries);

@@ -304,8 +304,15 @@ struct archive_creator::impl {
       return ok_status();
     }
     const std::vector<uint8_t> table = encode_member_table(members);
+    // The member table follows the codec choice (Table_Codec may only be
+    // stored, zstd or lzma): --codec stored stores it too.
     chunk_plan table_plan;
-    table_plan.candidates = {methods::codec_id::lzma, methods::codec_id::zstd};
+    switch (opt.codec) {
+      case codec_choice::stored: break;
+      case codec_choice::lzma: table_plan.candidates = {methods::codec_id::lzma}; break;
+      case codec_choice::automatic: table_plan.candidates = {methods::codec_id::lzma, methods::codec_id::zstd}; break;
+      default: table_plan.candidates = {methods::codec_id::zstd}; break;
+    }
     ANN_TRY_ASSIGN(coded_chunk coded_table, encode_chunk(table.data(), table.size(), table_plan));
     block_item bi;
     bi.header.block_id = block_list.size() + 1;
@@ -414,6 +421,7 @@ status archive_creator::begin() {
 status archive_creator::add_entry(const entry_header& meta) {
   ANN_RETURN_ERROR_IF(meta.type == entry_type::file, internal, "add_entry is for entries without content");
   if (p_->solid() && meta.type != entry_type::directory) {
+    ANN_RETURN_ERROR_IF(!path_is_safe(meta.path), internal, "archive_creator misuse: unsafe path '" + meta.path + "'");
     p_->late_links.push_back(meta);
     return ok_status();
   }
@@ -427,6 +435,8 @@ status archive_creator::add_file(entry_header meta, content_opener open) {
   impl& p = *p_;
   meta.type = entry_type::file;
   if (p.solid()) {
+    // Checked now, as archive_writer checks the entries it writes at once.
+    ANN_RETURN_ERROR_IF(!path_is_safe(meta.path), internal, "archive_creator misuse: unsafe path '" + meta.path + "'");
     p.pending.push_back({std::move(meta), std::move(open)});
     return ok_status();
   }
