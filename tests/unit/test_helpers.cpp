@@ -87,10 +87,32 @@ std::vector<uint8_t> make_archive(const std::vector<mem_entry>& entries, archive
   return sink.bytes;
 }
 
+std::vector<uint8_t> make_solid_archive(const std::vector<mem_entry>& entries, archive_nn::create_options opt) {
+  archive_nn::memory_sink sink;
+  archive_nn::archive_creator c(sink, opt);
+  if (!c.begin().ok()) return {};
+  for (const mem_entry& e : entries) {
+    archive_nn::status st = archive_nn::ok_status();
+    if (e.header.type == archive_nn::entry_type::file) {
+      const std::vector<uint8_t>* data = &e.data;
+      st = c.add_file(e.header, [data]() -> archive_nn::result<std::unique_ptr<archive_nn::byte_source>> {
+        return archive_nn::make_memory_source(data->data(), data->size());
+      });
+    } else {
+      st = c.add_entry(e.header);
+    }
+    if (!st.ok()) return {};
+  }
+  if (!c.finish().ok() || !c.entry_errors().empty()) return {};
+  return sink.bytes;
+}
+
 namespace {
 class collector : public archive_nn::entry_visitor {
  public:
-  explicit collector(read_result& r) : r_(r) {}
+  collector(read_result& r, std::function<bool(const archive_nn::entry_header&)> want) : r_(r), want_(std::move(want)) {}
+  bool wants(const archive_nn::entry_header& e) override { return !want_ || want_(e); }
+  void damaged(const archive_nn::error& err) override { r_.damage.push_back(err); }
   bool begin_entry(const archive_nn::entry_header& e) override {
     cur_ = mem_entry{e, {}};
     return true;
@@ -106,15 +128,17 @@ class collector : public archive_nn::entry_visitor {
 
  private:
   read_result& r_;
+  std::function<bool(const archive_nn::entry_header&)> want_;
   mem_entry cur_;
 };
 }  // namespace
 
-read_result read_all(const std::vector<uint8_t>& archive, archive_nn::read_options opt) {
+read_result read_all(const std::vector<uint8_t>& archive, archive_nn::read_options opt,
+                     std::function<bool(const archive_nn::entry_header&)> want) {
   read_result r;
   auto src = archive_nn::make_memory_source(archive.data(), archive.size());
-  collector c(r);
-  r.st = archive_nn::read_archive(*src, c, opt);
+  collector c(r, std::move(want));
+  r.st = archive_nn::read_archive(*src, c, opt, &r.summary);
   return r;
 }
 

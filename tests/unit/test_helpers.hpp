@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,15 +25,22 @@ struct mem_entry {
   archive_nn::entry_header header;
   std::vector<uint8_t> data;
 };
-// Creates an archive of the entries in memory.
+// Creates an archive of the entries in memory, each file its own entry.
 std::vector<uint8_t> make_archive(const std::vector<mem_entry>& entries, archive_nn::create_options opt);
+// The same through content openers: with opt.solid_block_size > 0, files go
+// into solid blocks (reordered and deduplicated).
+std::vector<uint8_t> make_solid_archive(const std::vector<mem_entry>& entries, archive_nn::create_options opt);
 
 struct read_result {
   std::vector<mem_entry> entries;
   std::vector<archive_nn::error> entry_errors;
+  std::vector<archive_nn::error> damage;  // entry_visitor::damaged
+  archive_nn::read_summary summary;
   archive_nn::status st = archive_nn::ok_status();
 };
-read_result read_all(const std::vector<uint8_t>& archive, archive_nn::read_options opt = {});
+// want: which entries to read (all when empty).
+read_result read_all(const std::vector<uint8_t>& archive, archive_nn::read_options opt = {},
+                     std::function<bool(const archive_nn::entry_header&)> want = nullptr);
 
 archive_nn::entry_header file_header(const std::string& path, uint64_t size);
 

@@ -163,6 +163,8 @@ struct read_summary {
   uint64_t entries = 0;
   uint64_t entries_failed = 0;
   bool archive_error = false;  // reading stopped early
+  uint64_t chunks_decoded = 0;  // chunks read and decoded (skipped ones not counted)
+  uint64_t bytes_decoded = 0;   // their Size_Original
 };
 
 // Reads every entry in archive order, decoding chunks in parallel. Entry

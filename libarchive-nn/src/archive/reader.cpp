@@ -158,6 +158,8 @@ class archive_decoder {
 
   chunk_item start_decoding(record rec, uint64_t n, uint64_t at, uint64_t block_id) {
     const chunk_header h = rec.chunk;
+    summary_.chunks_decoded++;
+    summary_.bytes_decoded += h.size_original;
     const nn::model* model = nullptr;
     status pre = ok_status();
     if (h.model_id != 0) {
