@@ -11,8 +11,8 @@ namespace ann = archive_nn;
 
 namespace {
 
-void check_index(const uint8_t* data, size_t size, const ann::reader_limits& lim) {
-  auto ix = ann::decode_index(data, size, lim);
+void check_index(const uint8_t* data, size_t size, const ann::reader_limits& lim, uint16_t version) {
+  auto ix = ann::decode_index(data, size, lim, version);
   if (!ix.ok()) {
     FUZZ_ASSERT(ix.err().code == ann::errc::index_corrupt || ix.err().code == ann::errc::limit_exceeded);
     return;
@@ -25,7 +25,11 @@ void check_index(const uint8_t* data, size_t size, const ann::reader_limits& lim
     FUZZ_ASSERT(e.header.mode <= 07777 && e.header.mtime_nsec <= 999999999);
     FUZZ_ASSERT(e.header.type == ann::entry_type::file || e.header.size == 0);
   }
-  const std::vector<uint8_t> again = ann::encode_index(ix.value());
+  for (const ann::index_block& b : ix->blocks) {
+    FUZZ_ASSERT(version >= 2 && !b.chunks.empty());
+    for (const auto& c : b.chunks) FUZZ_ASSERT(c.offset > 0 && c.offset < b.size_coded && c.size_original > 0);
+  }
+  const std::vector<uint8_t> again = ann::encode_index(ix.value(), version);
   FUZZ_ASSERT_MSG(again.size() == size && std::equal(again.begin(), again.end(), data),
                   "a decoded index does not re-encode to its bytes");
 }
@@ -61,10 +65,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   small.path_length_max = 8;
 
   // 1. The input as an index record, then as an index body.
-  check_index(data, size, lim);
+  //    Both layouts: version 1 (entries) and version 2 (entries and blocks).
   const std::vector<uint8_t> sealed = seal_index(data, size);
-  check_index(sealed.data(), sealed.size(), lim);
-  check_index(sealed.data(), sealed.size(), small);
+  for (uint16_t version : {uint16_t(1), uint16_t(2)}) {
+    check_index(data, size, lim, version);
+    check_index(sealed.data(), sealed.size(), lim, version);
+    check_index(sealed.data(), sealed.size(), small, version);
+  }
 
   // 2. The last 32 bytes as a footer of an archive of the input's size (so
   //    a whole archive is a good seed), as they are and resealed.
@@ -79,7 +86,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     check_footer(fixed, sizeof fixed, size);
     // Where the footer points inside the input, decode that as the index.
     auto f = ann::decode_index_footer(fixed, sizeof fixed, size);
-    if (f.ok()) check_index(data + f->index_offset, static_cast<size_t>(f->index_size), lim);
+    if (f.ok()) {
+      // The version an archive header at the start of the input would give.
+      uint16_t version = ann::format_version;
+      (void)ann::decode_archive_header(data, size, &version);
+      check_index(data + f->index_offset, static_cast<size_t>(f->index_size), lim, version);
+    }
   }
   // A footer of any length is refused, never read out of bounds.
   check_footer(data, size < ann::index_footer_size ? size : ann::index_footer_size - 1, size);

@@ -113,6 +113,32 @@ std::vector<uint8_t> archive(const std::vector<item>& items, ann::create_options
   return sink.bytes;
 }
 
+// Files through content openers: with solid_block_size set, a solid archive.
+std::vector<uint8_t> solid_archive(const std::vector<item>& items, ann::create_options opt) {
+  ann::memory_sink sink;
+  ann::archive_creator c(sink, opt);
+  FUZZ_ASSERT(c.begin().ok());
+  for (const item& it : items) {
+    ann::entry_header h;
+    h.type = it.type;
+    h.path = it.path;
+    h.link = it.link;
+    h.mode = 0644;
+    h.mtime_sec = 1700000000;
+    if (it.type != ann::entry_type::file) {
+      FUZZ_ASSERT(c.add_entry(h).ok());
+      continue;
+    }
+    h.size = it.data.size();
+    const std::vector<uint8_t>* d = &it.data;
+    FUZZ_ASSERT(c.add_file(h, [d]() -> ann::result<std::unique_ptr<ann::byte_source>> {
+      return ann::make_memory_source(d->data(), d->size());
+    }).ok());
+  }
+  FUZZ_ASSERT(c.finish().ok());
+  return sink.bytes;
+}
+
 ann::create_options with(ann::codec_choice codec, uint64_t chunk = uint64_t(1) << 20) {
   ann::create_options o;
   o.codec = codec;
@@ -256,6 +282,26 @@ int main(int argc, char** argv) {
                           archive({{entry_type::file, "t.bin", "", predictable(o.model, 150)}}, o));
     archives.emplace_back("nn_embedded_xz.nna", embedded_archive(o.model, true, predictable(o.model, 100)));
     archives.emplace_back("nn_embedded_raw.nna", embedded_archive(o.model, false, predictable(o.model, 70)));
+  }
+  {
+    // Format version 2: solid blocks, stored (the member table in plain
+    // sight), with chunks that members straddle, and zstd with a duplicate.
+    ann::create_options o = with(codec_choice::stored);
+    o.solid_block_size = 4096;
+    o.solid_chunk_size = 700;
+    archives.emplace_back("solid_stored.nna", solid_archive({{entry_type::file, "a.txt", "", text(900, 20)},
+                                                             {entry_type::file, "b.txt", "", text(600, 21)},
+                                                             {entry_type::file, "c.bin", "", random_bytes(300, 22)},
+                                                             {entry_type::file, "e", "", {}},
+                                                             {entry_type::symlink, "l", "a.txt", {}}},
+                                                            o));
+    o = with(codec_choice::zstd);
+    o.solid_block_size = uint64_t(1) << 20;
+    archives.emplace_back("solid_dedup.nna", solid_archive({{entry_type::file, "x/1.txt", "", text(1200, 23)},
+                                                            {entry_type::file, "x/2.txt", "", text(1200, 23)},
+                                                            {entry_type::file, "x/3.c", "", text(800, 24)},
+                                                            {entry_type::hardlink, "x/h", "x/3.c", {}}},
+                                                           o));
   }
   for (const auto& a : archives) {
     write("archive_reader", a.first, a.second);

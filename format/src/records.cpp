@@ -447,6 +447,7 @@ result<archive_index> decode_index(const uint8_t* data, size_t size, const reade
   ANN_RETURN_ERROR_IF(entry_count > r.remaining() / limits::index_entry_body_min + 1, index_corrupt,
                       "index: entry count larger than the index");
   if (version < 2) index.entries.reserve(entry_count);
+  uint64_t last_offset = 0;  // version 2: items strictly in archive order
   for (uint64_t i = 0; i < entry_count; ++i) {
     if (version >= 2) {
       const uint8_t item_type = r.u8();
@@ -460,8 +461,9 @@ result<archive_index> decode_index(const uint8_t* data, size_t size, const reade
         const uint64_t chunks = r.varint();
         ANN_RETURN_ERROR_IF(r.failed() || chunks == 0 || chunks > r.remaining() / 2, index_corrupt,
                             "index: block item " + std::to_string(i) + ": bad chunk count");
-        ANN_RETURN_ERROR_IF(blk.block_id != index.blocks.size() + 1, index_corrupt,
+        ANN_RETURN_ERROR_IF(blk.block_id != index.blocks.size() + 1 || blk.block_offset <= last_offset, index_corrupt,
                             "index: block item " + std::to_string(i) + ": blocks out of order");
+        last_offset = blk.block_offset;
         blk.chunks.resize(static_cast<size_t>(chunks));
         uint64_t prev = 0;
         for (index_block::chunk_ref& c : blk.chunks) {
@@ -477,6 +479,11 @@ result<archive_index> decode_index(const uint8_t* data, size_t size, const reade
     }
     index_entry e;
     e.entry_offset = r.varint();
+    if (version >= 2) {
+      ANN_RETURN_ERROR_IF(r.failed() || e.entry_offset <= last_offset, index_corrupt,
+                          "index: item " + std::to_string(i) + " out of archive order");
+      last_offset = e.entry_offset;
+    }
     e.size_coded = r.varint();
     e.chunk_count = r.varint();
     const uint64_t body = r.varint();
