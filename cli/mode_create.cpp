@@ -75,6 +75,7 @@ int mode_create(const options& o, display& out) {
   co.nn_windows_per_chunk = o.nn_windows;
   co.total_hint = total;
   co.solid_block_size = o.solid_block;
+  co.solid_chunk_size = o.solid_chunk;
   co.progress = [&](const archive_nn::progress_info& p) { out.progress(p); };
   archive_nn::archive_creator creator(*sink, co);
   int code = inputs_ok ? exit_ok : exit_some_failed;

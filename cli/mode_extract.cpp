@@ -282,6 +282,13 @@ int mode_extract(const options& o, display& out) {
       code = std::max(code, int(exit_some_failed));
     }
   }
+  if (out.verbosity >= 2) {
+    // What extracting cost: with solid blocks, selecting members decodes only
+    // the chunks that hold them.
+    std::fflush(stdout);
+    std::fprintf(stderr, "nntar: decoded %llu chunks, %llu bytes\n", static_cast<unsigned long long>(sum.chunks_decoded),
+                 static_cast<unsigned long long>(sum.bytes_decoded));
+  }
   if (!st.ok()) {
     out.error(o.archive, st.err());
     return exit_fatal;

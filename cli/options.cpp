@@ -65,6 +65,7 @@ archive_nn::result<options> parse_options(int argc, const char* const* argv) {
     ("level", po::value<int>(), "classical codec level (zstd 1-22, lzma 0-9)")
     ("solid-block", po::value<std::string>(), "solid blocks of SIZE bytes (K, M, G suffixes; default 16M; 0: one file per entry) (7-Zip -ms)")
     ("no-solid", "every file its own entry, as in format version 1 (--solid-block 0)")
+    ("solid-chunk", po::value<std::string>(), "cut solid blocks into chunks of SIZE (default: one chunk per block, up to 64M): smaller chunks decode in parallel and one member costs less to extract, at some ratio")
     ("nn-windows", po::value<unsigned>(), "nn: windows per chunk (default: 1 MiB of windows; decoded 4 at a time)")
     ("progress", "show progress even when stderr is not a terminal")
     ("no-progress", "never show progress")
@@ -137,6 +138,11 @@ archive_nn::result<options> parse_options(int argc, const char* const* argv) {
     const std::string v = vm["solid-block"].as<std::string>();
     if (!parse_size(v, o.solid_block) || o.solid_block > (uint64_t(1) << 30))
       return usage("--solid-block: '" + v + "' is not a size from 0 to 1G (e.g. 64M)");
+  }
+  if (vm.count("solid-chunk")) {
+    const std::string v = vm["solid-chunk"].as<std::string>();
+    if (!parse_size(v, o.solid_chunk) || o.solid_chunk == 0 || o.solid_chunk > (uint64_t(64) << 20))
+      return usage("--solid-chunk: '" + v + "' is not a size from 1 to 64M");
   }
   o.progress = isatty(STDERR_FILENO) && o.verbosity > 0;
   if (vm.count("progress")) o.progress = true;

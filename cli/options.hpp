@@ -27,6 +27,7 @@ struct options {
   int level = 0;
   unsigned nn_windows = 0;
   uint64_t solid_block = uint64_t(16) << 20;  // --solid-block; 0 = --no-solid
+  uint64_t solid_chunk = 0;                   // --solid-chunk; 0 = the whole block
   std::string help_text;
 };
 

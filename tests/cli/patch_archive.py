@@ -27,6 +27,10 @@ Usage:
   patch_archive.py flip-chunk ARCHIVE PATH [N]   flip a bit in chunk N's payload
   patch_archive.py flip-index ARCHIVE        flip a bit inside the index body
   patch_archive.py flip-block ARCHIVE ID [N] flip a bit in chunk N of solid block ID
+  patch_archive.py make-solid ARCHIVE PATH=TEXT...
+                                             write a version 2 archive of one stored
+                                             solid block with these members (any
+                                             names, also unsafe ones)
 Patching commands rewrite ARCHIVE in place.
 """
 import os
@@ -239,6 +243,52 @@ def verify(buf):
     return problems
 
 
+def put_varint(v):
+    out = bytearray()
+    while True:
+        b = v & 0x7F
+        v >>= 7
+        if v:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def seal(rtype, body):
+    head = bytes([rtype]) + put_varint(len(body) + 4) + body
+    return head + xxh32low(head).to_bytes(4, "little")
+
+
+def make_solid(members):
+    """A version 2 archive: one solid block, member table and chunk stored."""
+    stream = b"".join(data for _, data in members)
+    table = b"".join(put_varint(0o644) for _ in members)
+    table += b"".join(put_varint(1700000000 * 2) for _ in members)
+    table += b"".join(put_varint(0) for _ in members)
+    table += b"".join(put_varint(len(data)) for _, data in members)
+    table += b"".join(put_varint(0) for _ in members)  # Duplicate_Of
+    table += b"".join(put_varint(len(path)) + path for path, _ in members)
+    table += b"".join(xxh64(data).to_bytes(8, "little") for _, data in members)
+    header = MAGIC + (2).to_bytes(2, "little") + b"\0\0"
+    out = bytearray(header + xxh32low(header).to_bytes(4, "little"))
+    block_at = len(out)
+    body = put_varint(1) + b"\0\0" + put_varint(len(stream)) + put_varint(len(members)) + b"\0"
+    body += put_varint(len(table)) + put_varint(len(table)) + xxh64(table).to_bytes(8, "little")
+    out += seal(T_BLOCK, body) + table
+    chunk_at = len(out)
+    out += seal(T_CHUNK, b"\0\0\0" + put_varint(len(stream)) * 2 + put_varint(0) +
+                xxh64(stream).to_bytes(8, "little")) + stream
+    index_at = len(out)
+    item = b"\x01" + put_varint(block_at) + put_varint(len(out) - block_at) + put_varint(1)
+    item += put_varint(len(members)) + put_varint(1) + put_varint(chunk_at - block_at) + put_varint(len(stream))
+    index = seal(T_INDEX, put_varint(0) + put_varint(1) + item)
+    out += index
+    footer = index_at.to_bytes(8, "little") + len(index).to_bytes(8, "little") + xxh64(index).to_bytes(8, "little")
+    out += footer + xxh32low(footer).to_bytes(4, "little") + b"NNA$"
+    return out
+
+
 def find_entry(records, path):
     for rec in records:
         if rec["type"] == T_ENTRY and rec["entry"]["path"] == path:
@@ -269,9 +319,14 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     cmd, name = argv[1], argv[2]
+    enc = os.fsencode
+    if cmd == "make-solid":
+        members = [(enc(a.split("=", 1)[0]), enc(a.split("=", 1)[1])) for a in argv[3:]]
+        with open(name, "wb") as f:
+            f.write(make_solid(members))
+        return 0
     with open(name, "rb") as f:
         buf = bytearray(f.read())
-    enc = os.fsencode
     if cmd == "dump":
         records, fpos = parse(buf)
         for r in records:

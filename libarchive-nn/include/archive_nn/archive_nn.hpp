@@ -160,7 +160,7 @@ class entry_visitor {
 };
 
 struct read_summary {
-  uint64_t entries = 0;
+  uint64_t entries = 0;         // a damaged block whose members cannot be named counts as one
   uint64_t entries_failed = 0;
   bool archive_error = false;  // reading stopped early
   uint64_t chunks_decoded = 0;  // chunks read and decoded (skipped ones not counted)

@@ -534,6 +534,8 @@ class archive_decoder {
         progress_.bytes_out = rd_.offset();
         if (opt_.progress) opt_.progress(progress_);
       } else if (auto* dm = std::get_if<damage_item>(&front)) {
+        // A block whose members cannot be named counts as one failed entry.
+        summary_.entries++;
         summary_.entries_failed++;
         visitor_.damaged(dm->err);
       } else if (auto* b = std::get_if<begin_item>(&front)) {
