@@ -6,7 +6,8 @@
 # and embedded, on each modality of the evaluation set and on the mixed tree.
 # ratio = archive bytes / raw payload bytes (the size of EVALDIR/X.bin), as in
 # BASELINES.md. Speeds are in KB/s of payload and as a ratio to xz -9e's
-# compression speed measured in the same run. Needs build/cli/nntar (built
+# compression speed measured in the same run. Then the tree workload
+# (bench/tree.sh): whole trees against tar | xz -9e, 7-Zip and zpaq. Needs build/cli/nntar (built
 # by scripts/bootstrap) and root for apt-get (baselines.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,5 +53,16 @@ t0=$(now); zstd --ultra -22 --long=27 -T1 -q -c "$W/mixed.tar" > "$W/mixed.zst";
 printf 'mixed\tzstd --ultra -22 --long=27 (tar)\t%s\t%s\t-\n' "$(stat -c %s "$W/mixed.zst")" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')" >> "$W/rows.tsv"
 
 python3 "$here/bench/report.py" "$EVAL" "$W/rows.tsv" "$W/baselines.md" "$($NNTAR --list-models | head -1)" > "$W/report.md"
+
+# Trees: solid archiving against tar | xz, tar | zstd, 7-Zip and zpaq, on the
+# libstdc++ headers and on the evaluation files as a tree (text/ image/
+# image-png/ audio/, without the concatenated .bin streams).
+echo "[bench] trees" >&2
+mkdir -p "$W/eval-tree"
+for d in text image image-png audio; do [ -d "$EVAL/$d" ] && cp -r "$EVAL/$d" "$W/eval-tree/"; done
+trees=()
+[ -d /usr/include/c++/12 ] && trees+=(/usr/include/c++/12)
+trees+=("$W/eval-tree")
+{ echo; echo "## Trees"; echo; NNTAR=$NNTAR bash "$here/bench/tree.sh" "${trees[@]}"; } >> "$W/report.md"
 cat "$W/report.md"
 [[ -z $OUT ]] || cp "$W/report.md" "$OUT"

@@ -89,6 +89,8 @@ struct item {
   std::vector<uint8_t> data;
 };
 
+// With opt.solid_block_size set, files go through content openers into solid
+// blocks; otherwise each is added at once as its own entry.
 std::vector<uint8_t> archive(const std::vector<item>& items, ann::create_options opt) {
   ann::memory_sink sink;
   ann::archive_creator c(sink, opt);
@@ -101,39 +103,19 @@ std::vector<uint8_t> archive(const std::vector<item>& items, ann::create_options
     h.mode = it.type == ann::entry_type::directory ? 0755 : 0644;
     h.mtime_sec = 1700000000;
     h.mtime_nsec = 5;
-    if (it.type == ann::entry_type::file) {
+    if (it.type == ann::entry_type::file && opt.solid_block_size) {
+      h.size = it.data.size();
+      const std::vector<uint8_t>* d = &it.data;
+      FUZZ_ASSERT(c.add_file(h, [d]() -> ann::result<std::unique_ptr<ann::byte_source>> {
+        return ann::make_memory_source(d->data(), d->size());
+      }).ok());
+    } else if (it.type == ann::entry_type::file) {
       h.size = it.data.size();
       auto src = ann::make_memory_source(it.data.data(), it.data.size());
       FUZZ_ASSERT(c.add_file(h, *src).ok());
     } else {
       FUZZ_ASSERT(c.add_entry(h).ok());
     }
-  }
-  FUZZ_ASSERT(c.finish().ok());
-  return sink.bytes;
-}
-
-// Files through content openers: with solid_block_size set, a solid archive.
-std::vector<uint8_t> solid_archive(const std::vector<item>& items, ann::create_options opt) {
-  ann::memory_sink sink;
-  ann::archive_creator c(sink, opt);
-  FUZZ_ASSERT(c.begin().ok());
-  for (const item& it : items) {
-    ann::entry_header h;
-    h.type = it.type;
-    h.path = it.path;
-    h.link = it.link;
-    h.mode = 0644;
-    h.mtime_sec = 1700000000;
-    if (it.type != ann::entry_type::file) {
-      FUZZ_ASSERT(c.add_entry(h).ok());
-      continue;
-    }
-    h.size = it.data.size();
-    const std::vector<uint8_t>* d = &it.data;
-    FUZZ_ASSERT(c.add_file(h, [d]() -> ann::result<std::unique_ptr<ann::byte_source>> {
-      return ann::make_memory_source(d->data(), d->size());
-    }).ok());
   }
   FUZZ_ASSERT(c.finish().ok());
   return sink.bytes;
@@ -289,7 +271,7 @@ int main(int argc, char** argv) {
     ann::create_options o = with(codec_choice::stored);
     o.solid_block_size = 4096;
     o.solid_chunk_size = 700;
-    archives.emplace_back("solid_stored.nna", solid_archive({{entry_type::file, "a.txt", "", text(900, 20)},
+    archives.emplace_back("solid_stored.nna", archive({{entry_type::file, "a.txt", "", text(900, 20)},
                                                              {entry_type::file, "b.txt", "", text(600, 21)},
                                                              {entry_type::file, "c.bin", "", random_bytes(300, 22)},
                                                              {entry_type::file, "e", "", {}},
@@ -297,7 +279,7 @@ int main(int argc, char** argv) {
                                                             o));
     o = with(codec_choice::zstd);
     o.solid_block_size = uint64_t(1) << 20;
-    archives.emplace_back("solid_dedup.nna", solid_archive({{entry_type::file, "x/1.txt", "", text(1200, 23)},
+    archives.emplace_back("solid_dedup.nna", archive({{entry_type::file, "x/1.txt", "", text(1200, 23)},
                                                             {entry_type::file, "x/2.txt", "", text(1200, 23)},
                                                             {entry_type::file, "x/3.c", "", text(800, 24)},
                                                             {entry_type::hardlink, "x/h", "x/3.c", {}}},

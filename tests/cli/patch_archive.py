@@ -289,6 +289,20 @@ def make_solid(members):
     return out
 
 
+def flip_chunk(buf, records, owner, want):
+    """Flips a bit in the middle of chunk `want` of an entry or block record."""
+    i = records.index(owner) + 1
+    n = 0
+    while records[i]["type"] == T_CHUNK:
+        if n == want:
+            a, b = records[i]["payload"]
+            buf[(a + b) // 2] ^= 0x10
+            return
+        n += 1
+        i += 1
+    raise Fail("no chunk %d after the record at offset %d" % (want, owner["offset"]))
+
+
 def find_entry(records, path):
     for rec in records:
         if rec["type"] == T_ENTRY and rec["entry"]["path"] == path:
@@ -353,36 +367,13 @@ def main(argv):
         replace_field(buf, enc(argv[3]), enc(argv[4]), "link")
     elif cmd == "flip-chunk":
         records, _ = parse(buf)
-        want = int(argv[4]) if len(argv) > 4 else 0
-        rec = find_entry(records, enc(argv[3]))
-        i = records.index(rec) + 1
-        n = 0
-        while records[i]["type"] == T_CHUNK:
-            if n == want:
-                a, b = records[i]["payload"]
-                buf[(a + b) // 2] ^= 0x10
-                break
-            n += 1
-            i += 1
-        else:
-            raise Fail("entry has no chunk %d" % want)
+        flip_chunk(buf, records, find_entry(records, enc(argv[3])), int(argv[4]) if len(argv) > 4 else 0)
     elif cmd == "flip-block":
         records, _ = parse(buf)
-        want = int(argv[4]) if len(argv) > 4 else 0
         blocks = [r for r in records if r["type"] == T_BLOCK and r["block_id"] == int(argv[3])]
         if not blocks:
             raise Fail("no block %s" % argv[3])
-        i = records.index(blocks[0]) + 1
-        n = 0
-        while records[i]["type"] == T_CHUNK:
-            if n == want:
-                a, b = records[i]["payload"]
-                buf[(a + b) // 2] ^= 0x10
-                break
-            n += 1
-            i += 1
-        else:
-            raise Fail("block has no chunk %d" % want)
+        flip_chunk(buf, records, blocks[0], int(argv[4]) if len(argv) > 4 else 0)
     elif cmd == "flip-index":
         records, _ = parse(buf)
         a, b = records[-1]["body"]

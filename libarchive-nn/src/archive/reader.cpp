@@ -57,6 +57,21 @@ struct model_slot {
 
 std::string hash_text(const model_hash& h) { return nn::hash_hex(h); }
 
+// Decodes and validates a Block_Header's Member_Table (§6.4, §6.5).
+result<std::vector<block_member>> block_members(const record& rec, const reader_limits& limits) {
+  chunk_header table;
+  table.codec_id = rec.block.table_codec;
+  table.size_original = rec.block.table_size;
+  table.size_coded = rec.block.table_size_coded;
+  table.content_checksum = rec.block.table_checksum;
+  std::vector<uint8_t> bytes(static_cast<size_t>(rec.block.table_size));
+  status st = decode_chunk(table, rec.payload.data(), nullptr, bytes.data());
+  if (!st.ok()) return make_error(errc::block_corrupt, "member table: " + st.err().message);
+  return decode_member_table(bytes.data(), bytes.size(), rec.block, limits);
+}
+
+// chunk_sizes: Size_Original of the block's chunks, in order (to tell how
+// many chunks hold each member).
 class archive_decoder {
  public:
   archive_decoder(byte_source& src, entry_visitor& v, const read_options& o)
@@ -296,22 +311,10 @@ class archive_decoder {
       return false;
     }
     ++next_block_id_;
-    chunk_header table;
-    table.codec_id = b.header.table_codec;
-    table.size_original = b.header.table_size;
-    table.size_coded = b.header.table_size_coded;
-    table.content_checksum = b.header.table_checksum;
-    std::vector<uint8_t> bytes(static_cast<size_t>(b.header.table_size));
-    status st = decode_chunk(table, rec.payload.data(), nullptr, bytes.data());
-    if (!st.ok()) {
-      damaged(make_error(errc::block_corrupt, where + ": member table: " + st.err().message +
-                                                  " (the block's " + std::to_string(b.header.member_count) +
-                                                  " members are lost)"));
-      return false;
-    }
-    auto members = decode_member_table(bytes.data(), bytes.size(), b.header, opt_.limits);
+    auto members = block_members(rec, opt_.limits);
     if (!members.ok()) {
-      damaged(make_error(errc::block_corrupt, where + ": " + members.err().message));
+      damaged(make_error(errc::block_corrupt, where + ": " + members.err().message + " (the block's " +
+                                                  std::to_string(b.header.member_count) + " members are lost)"));
       return false;
     }
     b.members = std::move(members).value();
@@ -640,21 +643,6 @@ status read_archive(byte_source& source, entry_visitor& visitor, const read_opti
 
 namespace {
 
-// The members of a solid block as listing entries (§6.5).
-result<std::vector<block_member>> block_members(const record& rec, const reader_limits& limits) {
-  chunk_header table;
-  table.codec_id = rec.block.table_codec;
-  table.size_original = rec.block.table_size;
-  table.size_coded = rec.block.table_size_coded;
-  table.content_checksum = rec.block.table_checksum;
-  std::vector<uint8_t> bytes(static_cast<size_t>(rec.block.table_size));
-  status st = decode_chunk(table, rec.payload.data(), nullptr, bytes.data());
-  if (!st.ok()) return make_error(errc::block_corrupt, "member table: " + st.err().message);
-  return decode_member_table(bytes.data(), bytes.size(), rec.block, limits);
-}
-
-// chunk_sizes: Size_Original of the block's chunks, in order (to tell how
-// many chunks hold each member).
 void add_members(std::vector<index_entry>& out, const record& rec, uint64_t block_size_coded,
                  const std::vector<uint64_t>& chunk_sizes, const reader_limits& limits, std::vector<error>* problems) {
   auto members = block_members(rec, limits);
