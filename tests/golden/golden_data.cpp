@@ -152,6 +152,20 @@ std::vector<case_spec> cases(const archive_nn::model_handle& tiny) {
     out.push_back(c);
   }
   {
+    // The mixing codec without a model: context models, match model, mixers, APMs.
+    case_spec c;
+    c.name = "codec_mix";
+    c.codec = archive_nn::codec_choice::mix;
+    c.entries.push_back(file("a.txt", prose(20000, 3)));
+    c.entries.push_back(file("b.bin", [] {
+      std::vector<uint8_t> v(5000);
+      lcg r{33};
+      for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<uint8_t>(i % 300 < 150 ? r.next() % 16 : i);
+      return v;
+    }()));
+    out.push_back(c);
+  }
+  {
     case_spec c;
     c.name = "codec_flac";
     c.codec = archive_nn::codec_choice::flac;
@@ -220,6 +234,13 @@ std::vector<case_spec> cases(const archive_nn::model_handle& tiny) {
     a.entries.push_back(file("prose.txt", prose(9000, 6)));
     a.entries.push_back(file("tone.wav", wav(3000)));
     out.push_back(a);
+    case_spec mt;
+    mt.name = "mix_tiny";  // the mixing codec with the transformer as one of its inputs
+    mt.codec = archive_nn::codec_choice::mix;
+    mt.use_tiny_model = true;
+    mt.entries.push_back(file("prose.txt", prose(6000, 50)));
+    mt.entries.push_back(file("short.txt", prose(100, 51)));
+    out.push_back(mt);
     case_spec sn;
     sn.name = "solid_nn_tiny";  // nn chunks inside a solid block
     sn.codec = archive_nn::codec_choice::nn;

@@ -2,6 +2,9 @@
 
 #include "archive/chunk_coding.hpp"
 #include "methods/method.hpp"
+#include "mix/predictor.hpp"
+
+#include <cmath>
 #include "test_helpers.hpp"
 
 using namespace archive_nn;
@@ -64,4 +67,65 @@ TEST_CASE("incompressible chunks are stored; the smallest codec wins", "[methods
   CHECK(back == text);
   c->payload[c->payload.size() / 2] ^= 1;
   CHECK_FALSE(decode_chunk(c->header, c->payload.data(), nullptr, back.data()).ok());
+}
+
+TEST_CASE("mix codec round trips, with and without a model", "[methods][mix]") {
+  const methods::method* m = methods::find_method(static_cast<uint8_t>(methods::codec_id::mix));
+  REQUIRE(m);
+  std::vector<std::vector<uint8_t>> inputs = {test::text_bytes(1, 1), test::text_bytes(777, 2), test::text_bytes(70000, 3),
+                                              test::random_bytes(3000, 4), std::vector<uint8_t>(5000, 'a')};
+  const auto tiny = test::tiny_model();
+  REQUIRE(tiny);
+  for (const auto& in : inputs) {
+    for (uint64_t window : {uint64_t(0), uint64_t(64), uint64_t(17)}) {
+      INFO("size " << in.size() << " window " << window);
+      methods::codec_params p;
+      p.model = window ? tiny.get() : nullptr;
+      p.codec_param = window;
+      auto coded = m->encode(in.data(), in.size(), p);
+      REQUIRE(coded.ok());
+      std::vector<uint8_t> out(in.size());
+      REQUIRE(m->decode(coded->data(), coded->size(), out.data(), out.size(), p).ok());
+      CHECK(out == in);
+    }
+  }
+}
+
+TEST_CASE("mix codec: the coder spends what the model predicts, and beats LZMA on text", "[methods][mix]") {
+  const auto text = test::text_bytes(200000, 9);
+  // Cross-entropy of the predictor's bits, against the coded size.
+  mix::predictor pr(20, text.size());  // the table size the method picks for 200,000 bytes
+  double bits = 0;
+  for (uint8_t c : text)
+    for (int k = 7; k >= 0; --k) {
+      const int bit = (c >> k) & 1;
+      const int p1 = pr.p();
+      bits -= std::log2((bit ? p1 : 4096 - p1) / 4096.0);
+      pr.update(bit);
+    }
+  methods::codec_params p;
+  auto coded = methods::find_method(static_cast<uint8_t>(methods::codec_id::mix))->encode(text.data(), text.size(), p);
+  REQUIRE(coded.ok());
+  const double payload = static_cast<double>(coded->size() - 1);  // after Table_Bits
+  CHECK(payload <= bits / 8 * 1.005 + 8);
+  CHECK(payload >= bits / 8 * 0.995 - 8);
+  auto lzma = methods::find_method(static_cast<uint8_t>(methods::codec_id::lzma))->encode(text.data(), text.size(), p);
+  REQUIRE(lzma.ok());
+  CHECK(coded->size() < lzma->size());
+}
+
+TEST_CASE("mix codec refuses malformed payloads", "[methods][mix]") {
+  const methods::method* m = methods::find_method(static_cast<uint8_t>(methods::codec_id::mix));
+  std::vector<uint8_t> out(100);
+  methods::codec_params p;
+  const uint8_t bad_bits[] = {15, 0, 0};
+  CHECK(m->decode(bad_bits, sizeof bad_bits, out.data(), out.size(), p).err().code == errc::chunk_corrupt);
+  CHECK(m->decode(nullptr, 0, out.data(), out.size(), p).err().code == errc::chunk_corrupt);
+  const auto tiny = test::tiny_model();
+  p.model = tiny.get();
+  p.codec_param = 64;
+  const uint8_t no_windows[] = {16, 0};  // Model_Windows 0
+  CHECK(m->decode(no_windows, sizeof no_windows, out.data(), out.size(), p).err().code == errc::chunk_corrupt);
+  const uint8_t too_many[] = {16, 3};  // 100 bytes are 2 windows of 64
+  CHECK(m->decode(too_many, sizeof too_many, out.data(), out.size(), p).err().code == errc::chunk_corrupt);
 }

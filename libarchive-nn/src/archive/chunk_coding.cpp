@@ -11,37 +11,58 @@ inline namespace v1 {
 
 namespace {
 
-methods::codec_params params_for(methods::codec_id id, const chunk_plan& plan) {
+// One way to code a chunk: a codec, and for mix whether the transformer joins.
+struct variant {
+  methods::codec_id id;
+  bool with_model = false;
+};
+
+methods::codec_params params_for(const variant& v, const chunk_plan& plan) {
   methods::codec_params p;
   p.level = plan.level;
   p.text = plan.text;
-  if (id == methods::codec_id::nn) {
+  if (v.id == methods::codec_id::nn || (v.id == methods::codec_id::mix && v.with_model)) {
     p.model = plan.model;
     p.codec_param = plan.nn_window;
-  } else if (id == methods::codec_id::flac) {
+  } else if (v.id == methods::codec_id::flac) {
     p.codec_param = plan.channels;
   }
   return p;
 }
 
-// The model codes ~100x slower than LZMA: on a large chunk it is tried only
-// when it beats the next candidate on the chunk's first 64 KiB (a cheap
-// estimate; coding the whole chunk both ways would double the cost for
-// nothing where the model cannot win).
-bool model_worth_trying(const uint8_t* data, size_t size, const chunk_plan& plan) {
+std::vector<variant> variants_of(const chunk_plan& plan, size_t size) {
+  std::vector<variant> out;
+  for (methods::codec_id id : plan.candidates) {
+    if (id == methods::codec_id::stored) continue;
+    if (id == methods::codec_id::nn && !plan.model) continue;
+    if (id == methods::codec_id::flac && !plan.channels) continue;
+    // LZMA's -9e set-up costs ~2 ms, far more than it can save on a tiny chunk.
+    if (id == methods::codec_id::lzma && size < 2048 && plan.candidates.size() > 1) continue;
+    if (id == methods::codec_id::mix && plan.model) out.push_back({id, true});
+    out.push_back({id, false});
+  }
+  return out;
+}
+
+// Coding a large chunk with every candidate costs the sum of their times, and
+// the model-driven ones are ~100x slower than LZMA: on chunks of at least four
+// probes, every variant codes the chunk's first 64 KiB (whole model windows)
+// and only the smallest codes the chunk (a cheap estimate, spec: informative).
+void keep_best_on_probe(const uint8_t* data, size_t size, const chunk_plan& plan, std::vector<variant>& vs) {
   constexpr size_t probe_bytes = 64 * 1024;
-  if (!plan.probe_model || size < 4 * probe_bytes || plan.candidates.size() < 2 || !plan.model) return true;
-  const methods::codec_id other = plan.candidates[1];
-  if (other == methods::codec_id::nn || other == methods::codec_id::stored) return true;
-  if (other == methods::codec_id::flac && !plan.channels) return true;
-  const uint64_t window = plan.nn_window ? plan.nn_window : 1;
-  const size_t probe = static_cast<size_t>(std::max<uint64_t>(window, probe_bytes / window * window));
-  auto with_model = methods::find_method(static_cast<uint8_t>(methods::codec_id::nn))
-                        ->encode(data, probe, params_for(methods::codec_id::nn, plan));
-  auto without = methods::find_method(static_cast<uint8_t>(other))->encode(data, probe, params_for(other, plan));
-  if (!with_model.ok() || with_model->empty()) return false;
-  if (!without.ok() || without->empty()) return true;
-  return with_model->size() < without->size();
+  if (!plan.probe || vs.size() < 2 || size < 4 * probe_bytes) return;
+  const size_t window = plan.nn_window ? static_cast<size_t>(plan.nn_window) : 1;
+  const size_t probe = std::max(window, probe_bytes / window * window);
+  size_t best = 0, best_size = SIZE_MAX;
+  for (size_t i = 0; i < vs.size(); ++i) {
+    auto coded = methods::find_method(static_cast<uint8_t>(vs[i].id))->encode(data, probe, params_for(vs[i], plan));
+    if (!coded.ok() || (coded->empty() && probe > 0)) continue;
+    if (coded->size() < best_size) {
+      best = i;
+      best_size = coded->size();
+    }
+  }
+  vs = {vs[best]};
 }
 
 }  // namespace
@@ -51,16 +72,11 @@ result<coded_chunk> encode_chunk(const uint8_t* data, size_t size, const chunk_p
   best.header.size_original = size;
   best.header.content_checksum = XXH64(data, size, 0);
   bool have = false;
-  const bool try_model = model_worth_trying(data, size, plan);
-  for (methods::codec_id id : plan.candidates) {
-    if (id == methods::codec_id::stored) continue;
-    if (id == methods::codec_id::nn && !try_model) continue;
-    // LZMA's -9e set-up costs ~2 ms, far more than it can save on a tiny chunk.
-    if (id == methods::codec_id::lzma && size < 2048 && plan.candidates.size() > 1) continue;
-    const methods::method* m = methods::find_method(static_cast<uint8_t>(id));
-    if (id == methods::codec_id::nn && !plan.model) continue;
-    if (id == methods::codec_id::flac && !plan.channels) continue;
-    const methods::codec_params p = params_for(id, plan);
+  std::vector<variant> vs = variants_of(plan, size);
+  keep_best_on_probe(data, size, plan, vs);
+  for (const variant& v : vs) {
+    const methods::method* m = methods::find_method(static_cast<uint8_t>(v.id));
+    const methods::codec_params p = params_for(v, plan);
     auto coded = m->encode(data, size, p);
     if (!coded.ok()) {
       if (coded.err().code == errc::out_of_memory) return std::move(coded).err();
@@ -71,8 +87,8 @@ result<coded_chunk> encode_chunk(const uint8_t* data, size_t size, const chunk_p
     if (bytes.size() >= size) continue;
     if (have && bytes.size() >= best.payload.size()) continue;
     best.payload = std::move(bytes);
-    best.header.codec_id = static_cast<uint8_t>(id);
-    best.header.model_id = id == methods::codec_id::nn ? plan.model_id : 0;
+    best.header.codec_id = static_cast<uint8_t>(v.id);
+    best.header.model_id = p.model ? plan.model_id : 0;
     best.header.codec_param = p.codec_param;
     have = true;
   }
@@ -90,14 +106,17 @@ status decode_chunk(const chunk_header& h, const uint8_t* payload, const nn::mod
   const methods::method* m = methods::find_method(h.codec_id);
   ANN_RETURN_ERROR_IF(!m, codec_unknown, "unknown codec id " + std::to_string(h.codec_id));
   const bool is_nn = h.codec_id == static_cast<uint8_t>(methods::codec_id::nn);
+  const bool is_mix = h.codec_id == static_cast<uint8_t>(methods::codec_id::mix);
   ANN_RETURN_ERROR_IF(is_nn && h.model_id == 0, chunk_corrupt, "nn chunk without a model id");
-  ANN_RETURN_ERROR_IF(!is_nn && h.model_id != 0, chunk_corrupt, "model id on a chunk that is not nn");
-  ANN_RETURN_ERROR_IF(is_nn && !model, model_missing, "model " + std::to_string(h.model_id) + " is not available");
+  ANN_RETURN_ERROR_IF(!is_nn && !is_mix && h.model_id != 0, chunk_corrupt, "model id on a chunk that is not nn or mix");
+  ANN_RETURN_ERROR_IF(is_mix && (h.model_id != 0) != (h.codec_param != 0), chunk_corrupt,
+                      "mix chunk: a window size needs a model id, a model id a window size");
+  ANN_RETURN_ERROR_IF(h.model_id != 0 && !model, model_missing, "model " + std::to_string(h.model_id) + " is not available");
   ANN_RETURN_ERROR_IF(h.codec_id == static_cast<uint8_t>(methods::codec_id::stored) && h.codec_param != 0, chunk_corrupt,
                       "stored chunk with a codec parameter");
   methods::codec_params p;
   p.codec_param = h.codec_param;
-  p.model = model;
+  p.model = h.model_id != 0 ? model : nullptr;
   ANN_TRY(m->decode(payload, static_cast<size_t>(h.size_coded), out, static_cast<size_t>(h.size_original), p));
   ANN_RETURN_ERROR_IF(XXH64(out, static_cast<size_t>(h.size_original), 0) != h.content_checksum, checksum_wrong,
                       "content checksum mismatch");

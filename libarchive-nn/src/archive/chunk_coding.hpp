@@ -19,7 +19,7 @@ struct chunk_plan {
   uint16_t channels = 0;  // flac
   int level = 0;
   bool text = false;        // codec hint (LZMA literal context)
-  bool probe_model = true;  // large chunks: try nn only if it wins on a 64 KiB probe
+  bool probe = true;        // large chunks: only the variant smallest on a 64 KiB probe codes the chunk
 };
 
 struct coded_chunk {

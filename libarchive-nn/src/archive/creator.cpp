@@ -113,10 +113,14 @@ struct archive_creator::impl {
       case codec_choice::zlib: return {codec_id::zlib};
       case codec_choice::flac: return payload && channels ? std::vector<codec_id>{codec_id::flac} : std::vector<codec_id>{codec_id::zstd};
       case codec_choice::nn: return payload && opt.model ? std::vector<codec_id>{codec_id::nn} : std::vector<codec_id>{codec_id::zstd};
+      case codec_choice::mix: return {codec_id::mix};
       case codec_choice::automatic: break;
     }
+    // The mixing codec (with and without the model) and the classical codecs;
+    // on large chunks a 64 KiB probe picks the one that codes the chunk. The
+    // nn codec alone is left to --codec nn: it wins nothing the mix does not.
     std::vector<codec_id> c;
-    if (payload && opt.model) c.push_back(codec_id::nn);
+    c.push_back(codec_id::mix);
     if (payload && what == transform::modality::audio && channels) c.push_back(codec_id::flac);
     c.push_back(codec_id::lzma);
     c.push_back(codec_id::zstd);

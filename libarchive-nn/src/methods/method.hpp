@@ -16,7 +16,7 @@ class model;
 }
 namespace methods {
 
-enum class codec_id : uint8_t { stored = 0, zstd = 1, lzma = 2, zlib = 3, flac = 4, nn = 8 };
+enum class codec_id : uint8_t { stored = 0, zstd = 1, lzma = 2, zlib = 3, flac = 4, nn = 8, mix = 9 };
 
 struct codec_params {
   uint64_t codec_param = 0;       // Codec_Param of the chunk header (§7)
@@ -45,6 +45,7 @@ extern const method method_lzma;
 extern const method method_zlib;
 extern const method method_flac;
 extern const method method_nn;
+extern const method method_mix;
 
 }  // namespace methods
 }  // namespace v1

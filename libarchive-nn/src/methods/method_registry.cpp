@@ -6,7 +6,7 @@ namespace methods {
 
 const std::vector<const method*>& all_methods() {
   static const std::vector<const method*> table = {&method_stored, &method_zstd, &method_lzma,
-                                                   &method_zlib,   &method_flac, &method_nn};
+                                                   &method_zlib,   &method_flac, &method_nn, &method_mix};
   return table;
 }
 
