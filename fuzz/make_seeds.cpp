@@ -355,6 +355,11 @@ int main(int argc, char** argv) {
   write("archive_round_trip", "random_1500", random_bytes(1500, 13));
   write("archive_round_trip", "text_3000", text(3000, 14));
 
+  // mix_chunk_round_trip: the data producer reads its choices from the end.
+  write("mix_chunk_round_trip", "text_2000", text(2000, 25));
+  write("mix_chunk_round_trip", "random_300", random_bytes(300, 26));
+  write("mix_chunk_round_trip", "runs", std::vector<uint8_t>(700, 'z'));
+
   // nn_chunk_round_trip.
   write("nn_chunk_round_trip", "text_400", text(400, 15));
   write("nn_chunk_round_trip", "random_100", random_bytes(100, 16));
