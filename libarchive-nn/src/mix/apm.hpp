@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -17,9 +18,10 @@ namespace mix {
 class apm {
  public:
   apm(size_t contexts, int rate) : t_(contexts * 24), rate_(rate) {
-    for (size_t i = 0; i < contexts; ++i)
-      for (int j = 0; j < 24; ++j)  // point j sits at stretch j * 4096 / 23 - 2048
-        t_[i * 24 + static_cast<size_t>(j)] = static_cast<uint16_t>(squash(j * 4096 / 23 - 2048) * 16);
+    uint16_t first[24];
+    for (int j = 0; j < 24; ++j)  // point j sits at stretch j * 4096 / 23 - 2048
+      first[j] = static_cast<uint16_t>(squash(j * 4096 / 23 - 2048) * 16);
+    for (size_t i = 0; i < contexts; ++i) std::copy(first, first + 24, t_.begin() + static_cast<std::ptrdiff_t>(i * 24));
   }
   // p in [0, 4095] -> refined p in [0, 4095].
   int refine(int p, size_t cx) {

@@ -13,7 +13,7 @@ namespace archive_nn {
 inline namespace v1 {
 namespace mix {
 
-constexpr int mixer_inputs = 12;
+constexpr int mixer_inputs = 13;
 constexpr int32_t mixer_weight_init = 1 << 14;  // 0.25 in 16.16
 constexpr int mixer_rate = 6;                   // learning rate (of 2^14); measured 3-8 best on text
 

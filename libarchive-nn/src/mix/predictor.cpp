@@ -22,7 +22,7 @@ predictor::predictor(int bits, size_t capacity)
       apm_c2_(65536, 7),
       apm_transformer_(8 * 256, 7) {
   hist_.reserve(capacity);
-  for (int i = 0; i < 7; ++i) maps_.emplace_back(bits, order_limit);
+  for (int i = 0; i < 8; ++i) maps_.emplace_back(bits, order_limit);
   std::fill(std::begin(order0_), std::end(order0_), counter_init);
   byte_done();
 }
@@ -53,7 +53,8 @@ void predictor::byte_done() {
   hashes_[4] = c4_ | ((c8_ & 0xFFFF) << 32);
   hashes_[5] = word_ ? word_ : c1 | (uint64_t(1) << 40);
   hashes_[6] = (c4_ >> 8) & 0xFFFF;
-  for (int i = 0; i < 7; ++i) {
+  hashes_[7] = c4_ | ((c8_ & 0xFF) << 32);
+  for (int i = 0; i < 8; ++i) {
     hashes_[i] = (hashes_[i] + (uint64_t(i + 1) << 56)) * hash_mul_2;
     maps_[static_cast<size_t>(i)].select(hashes_[i], 1);
   }
@@ -63,7 +64,7 @@ void predictor::byte_done() {
 
 int predictor::p() {
   if (bit_ == 4)
-    for (int i = 0; i < 7; ++i) maps_[static_cast<size_t>(i)].select(hashes_[i], c0_);
+    for (int i = 0; i < 8; ++i) maps_[static_cast<size_t>(i)].select(hashes_[i], c0_);
   const uint32_t j = (1u << (bit_ & 3)) | (c0_ & ((1u << (bit_ & 3)) - 1));
   x_[0] = stretch(counter_p(order0_[c0_]));
   for (int i = 0; i < 7; ++i) x_[1 + i] = stretch(maps_[static_cast<size_t>(i)].p(j));
@@ -77,6 +78,7 @@ int predictor::p() {
     x_[9] = x_[10] = 0;
   }
   x_[11] = 256;  // bias
+  x_[12] = stretch(maps_[7].p(j));
   const size_t match_set = static_cast<size_t>(match_.state() * 8 + bit_);
   int d = by_c0_.mix(x_, c0_) + by_match_.mix(x_, match_set);
   if (cum_) {

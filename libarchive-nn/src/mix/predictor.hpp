@@ -56,7 +56,7 @@ class predictor {
   int bit_ = 0;      // bits of the current byte seen (0..7)
   uint64_t c4_ = 0, c8_ = 0;
   uint64_t word_ = 0;
-  uint64_t hashes_[7] = {};
+  uint64_t hashes_[8] = {};
   int x_[mixer_inputs] = {};
   int expected_ = -1;
   int p_mix_ = 2048, p_final_ = 2048;
