@@ -76,6 +76,7 @@ int mode_create(const options& o, display& out) {
   co.total_hint = total;
   co.solid_block_size = o.solid_block;
   co.solid_chunk_size = o.solid_chunk;
+  co.preset = o.preset;
   co.progress = [&](const archive_nn::progress_info& p) { out.progress(p); };
   archive_nn::archive_creator creator(*sink, co);
   int code = inputs_ok ? exit_ok : exit_some_failed;
@@ -127,6 +128,8 @@ int mode_create(const options& o, display& out) {
   }
   if (out.verbosity >= 2) {
     std::fflush(stdout);  // member names first, then the summary
+    if (o.codec == archive_nn::codec_choice::automatic)
+      std::fprintf(stderr, "level %d: %s\n", o.preset, archive_nn::describe_preset(o.preset));
     for (const archive_nn::block_stats& b : creator.blocks()) {
       char buf[200];
       std::snprintf(buf, sizeof buf, "block %llu: %s, %llu files (%llu duplicates), %llu chunks, %llu -> %llu bytes",

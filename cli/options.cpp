@@ -43,7 +43,7 @@ bool parse_size(const std::string& text, uint64_t& out) {
 archive_nn::result<options> parse_options(int argc, const char* const* argv) {
   options o;
   po::options_description desc(
-      "Usage: nntar -c|-x|-t|--test [-v] -f ARCHIVE [-C DIR] [FILES...]\n"
+      "Usage: nntar -c|-x|-t|--test [-v] [-1..-9] -f ARCHIVE [-C DIR] [FILES...]\n"
       "       nntar --list-models | nntar model info [MODEL]\n\nOptions");
   // clang-format off
   desc.add_options()
@@ -63,6 +63,8 @@ archive_nn::result<options> parse_options(int argc, const char* const* argv) {
     ("embed-model", "store the model inside the archive (xz-compressed)")
     ("reference-model", "reference the model by its hash only (default)")
     ("level", po::value<int>(), "classical codec level (zstd 1-22, lzma 0-9)")
+    ("fast", "-1: zstd only (fastest)")
+    ("best", "-9 (the default): the mix codec with the model, LZMA, zstd")
     ("solid-block", po::value<std::string>(), "solid blocks of SIZE bytes (K, M, G suffixes; default 16M; 0: one file per entry) (7-Zip -ms)")
     ("no-solid", "every file its own entry, as in format version 1 (--solid-block 0)")
     ("solid-chunk", po::value<std::string>(), "cut solid blocks into chunks of SIZE (default: one chunk per block, up to 64M): smaller chunks decode in parallel and one member costs less to extract, at some ratio")
@@ -75,6 +77,12 @@ archive_nn::result<options> parse_options(int argc, const char* const* argv) {
   // clang-format on
   po::options_description hidden;
   hidden.add_options()("members", po::value<std::vector<std::string>>(), "");
+  // -1 .. -9, as zstd and xz: the presets of codec choice auto.
+  for (int n = 1; n <= 9; ++n) {
+    static std::string names[10];
+    names[n] = "preset-" + std::to_string(n) + "," + std::to_string(n);
+    hidden.add_options()(names[n].c_str(), "");
+  }
   po::options_description all;
   all.add(desc).add(hidden);
   po::positional_options_description pos;
@@ -132,6 +140,12 @@ archive_nn::result<options> parse_options(int argc, const char* const* argv) {
   if (vm.count("nn-windows")) o.nn_windows = vm["nn-windows"].as<unsigned>();
   if ((vm.count("nn-windows") && o.nn_windows == 0) || o.nn_windows > 65536)
     return usage("--nn-windows must be in [1, 65536]");
+  int presets = 0;
+  for (int n = 1; n <= 9; ++n)
+    if (vm.count("preset-" + std::to_string(n))) o.preset = n, ++presets;
+  if (vm.count("fast")) o.preset = 1, ++presets;
+  if (vm.count("best")) o.preset = 9, ++presets;
+  if (presets > 1) return usage("choose one of -1 .. -9, --fast, --best");
   if (vm.count("solid-block") && vm.count("no-solid")) return usage("--solid-block and --no-solid conflict");
   if (vm.count("no-solid")) o.solid_block = 0;
   if (vm.count("solid-block")) {

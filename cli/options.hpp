@@ -28,6 +28,7 @@ struct options {
   unsigned nn_windows = 0;
   uint64_t solid_block = uint64_t(16) << 20;  // --solid-block; 0 = --no-solid
   uint64_t solid_chunk = 0;                   // --solid-chunk; 0 = the whole block
+  int preset = 9;                             // -1 .. -9, --fast (1), --best (9)
   std::string help_text;
 };
 

@@ -80,7 +80,16 @@ struct create_options {
   // Chunks of a solid block; 0: the whole block, up to Chunk_Size_Max, so
   // that LZMA sees the whole block.
   uint64_t solid_chunk_size = 0;
+  // With codec choice automatic, how hard to try (like zstd -1 .. -19 and
+  // xz -1 .. -9): 1-3 zstd, 4-6 LZMA and zstd, 7 the mix codec alone, 8 the
+  // mix codec and the classical codecs, 9 (default) also the model in the
+  // mix. FLAC stays a candidate for PCM at every preset. A level given in
+  // `level` overrides the presets' classical levels.
+  int preset = 9;
 };
+
+// What a preset tries, for messages ("mix with the model, LZMA, zstd").
+ARCHIVE_NN_API const char* describe_preset(int preset);
 
 struct codec_stats {
   uint64_t chunks = 0, bytes_original = 0, bytes_coded = 0;

@@ -116,15 +116,28 @@ struct archive_creator::impl {
       case codec_choice::mix: return {codec_id::mix};
       case codec_choice::automatic: break;
     }
-    // The mixing codec (with and without the model) and the classical codecs;
-    // on large chunks a 64 KiB probe picks the one that codes the chunk. The
-    // nn codec alone is left to --codec nn: it wins nothing the mix does not.
+    // By preset: the mixing codec (with the model at 9) and the classical
+    // codecs; on large chunks a 64 KiB probe picks the one that codes the
+    // chunk. The nn codec alone is left to --codec nn: it wins nothing the
+    // mix does not.
+    const int preset = std::min(9, std::max(1, opt.preset));
     std::vector<codec_id> c;
-    c.push_back(codec_id::mix);
+    if (preset >= 7) c.push_back(codec_id::mix);
     if (payload && what == transform::modality::audio && channels) c.push_back(codec_id::flac);
-    c.push_back(codec_id::lzma);
-    c.push_back(codec_id::zstd);
+    if (preset >= 4 && preset != 7) c.push_back(codec_id::lzma);
+    if (preset != 7) c.push_back(codec_id::zstd);
     return c;
+  }
+
+  // The model codes only with --codec nn or mix, or at preset 9 of auto.
+  bool model_in_use() const {
+    return opt.model && opt.codec != codec_choice::stored && (opt.codec != codec_choice::automatic || opt.preset >= 9);
+  }
+  // The classical codecs' level for a preset (0: the codec's default).
+  int preset_level() const {
+    if (opt.codec != codec_choice::automatic) return 0;
+    static const int levels[10] = {0, 3, 9, 19, 6, 8, 0, 0, 0, 0};
+    return levels[std::min(9, std::max(1, opt.preset))];
   }
 
   // Chunks never exceed what a default reader accepts (spec §10, Chunk_Size_Max).
@@ -190,10 +203,10 @@ struct archive_creator::impl {
   chunk_plan plan_for(transform::modality what, bool payload, uint16_t channels) const {
     chunk_plan p;
     p.candidates = candidates(what, payload, channels);
-    p.level = opt.level;
+    p.level = opt.level ? opt.level : preset_level();
     p.channels = channels;
     p.text = payload && what == transform::modality::text;
-    if (opt.model) {
+    if (model_in_use()) {
       p.model = opt.model.get();
       p.model_id = 1;
       p.nn_window = opt.model->hp().context_length;
@@ -396,10 +409,24 @@ archive_creator::~archive_creator() = default;
 const std::vector<codec_stats>& archive_creator::stats() const { return p_->stats; }
 uint64_t archive_creator::bytes_written() const { return p_->writer.bytes_written(); }
 
+const char* describe_preset(int preset) {
+  static const char* what[10] = {"",
+                                 "zstd -3",
+                                 "zstd -9",
+                                 "zstd -19",
+                                 "LZMA -6e or zstd",
+                                 "LZMA -8e or zstd",
+                                 "LZMA -9e or zstd",
+                                 "the mix codec",
+                                 "the mix codec, LZMA or zstd",
+                                 "the mix codec with the model, LZMA or zstd"};
+  return what[std::min(9, std::max(1, preset))];
+}
+
 status archive_creator::begin() {
   ANN_TRY(p_->writer.begin());
   p_->progress.bytes_total = p_->opt.total_hint;
-  if (p_->opt.model && p_->opt.codec != codec_choice::stored) {
+  if (p_->model_in_use()) {
     model_record m;
     m.model_id = 1;
     m.hash = p_->opt.model->hash();
