@@ -41,7 +41,7 @@ for m in text image audio; do
   echo "[bench] nntar on $m" >&2
   NNTAR_OPTS="" nntar_case "$m" "nntar (default model, referenced)" "$m"
   NNTAR_OPTS="--embed-model" nntar_case "$m" "nntar (default model, embedded)" "$m"
-  NNTAR_OPTS="--model none" nntar_case "$m" "nntar --model none (lzma/zstd/flac per chunk)" "$m"
+  NNTAR_OPTS="--model none" nntar_case "$m" "nntar --model none (mix/lzma/zstd/flac per chunk)" "$m"
 done
 echo "[bench] nntar on the mixed tree" >&2
 NNTAR_OPTS="" nntar_case mixed "nntar (default model, referenced)" text image audio
