@@ -148,52 +148,47 @@ def parse(buf):
     return records, pos
 
 
-def parse_index(buf, rec):
-    pos, end = rec["body"]
-    models, pos = varint(buf, pos)
-    for _ in range(models):
-        _, pos = varint(buf, pos)
-    count, pos = varint(buf, pos)
-    entries = []
-    if int.from_bytes(buf[8:10], "little") >= 2:
-        for _ in range(count):
-            pos = parse_index_v2_item(buf, pos, entries)
-        if pos != end:
-            raise Fail("index has trailing bytes")
-        return entries
-    for _ in range(count):
-        off, pos = varint(buf, pos)
-        _, pos = varint(buf, pos)
-        _, pos = varint(buf, pos)
-        n, pos = varint(buf, pos)
-        e = parse_entry_body(buf, pos, pos + n)
-        e["entry_offset"] = off
-        entries.append(e)
-        pos += n
-    if pos != end:
-        raise Fail("index has trailing bytes")
-    return entries
+def parse_index_entry(buf, pos, entries):
+    """One Index_Entry: offset, coded size, chunk count, body copy."""
+    off, pos = varint(buf, pos)
+    _, pos = varint(buf, pos)
+    _, pos = varint(buf, pos)
+    n, pos = varint(buf, pos)
+    e = parse_entry_body(buf, pos, pos + n)
+    e["entry_offset"] = off
+    entries.append(e)
+    return pos + n
 
 
-def parse_index_v2_item(buf, pos, entries):
-    """Version 2: an Item_Type byte, then an entry as in version 1 or a block."""
-    kind = buf[pos]
-    pos += 1
-    if kind == 0:
-        off, pos = varint(buf, pos)
-        _, pos = varint(buf, pos)
-        _, pos = varint(buf, pos)
-        n, pos = varint(buf, pos)
-        e = parse_entry_body(buf, pos, pos + n)
-        e["entry_offset"] = off
-        entries.append(e)
-        return pos + n
+def skip_index_block(buf, pos):
+    """One Index_Block (version 2): four varints, then the chunk list."""
     for _ in range(4):  # offset, coded size, block id, member count
         _, pos = varint(buf, pos)
     chunks, pos = varint(buf, pos)
     for _ in range(2 * chunks):
         _, pos = varint(buf, pos)
     return pos
+
+
+def parse_index(buf, rec):
+    """The entries of the Index (version 2: items tagged 0 entry, 1 block)."""
+    pos, end = rec["body"]
+    models, pos = varint(buf, pos)
+    for _ in range(models):
+        _, pos = varint(buf, pos)
+    count, pos = varint(buf, pos)
+    entries = []
+    v2 = int.from_bytes(buf[8:10], "little") >= 2
+    for _ in range(count):
+        if v2:
+            pos += 1
+            if buf[pos - 1] == 1:
+                pos = skip_index_block(buf, pos)
+                continue
+        pos = parse_index_entry(buf, pos, entries)
+    if pos != end:
+        raise Fail("index has trailing bytes")
+    return entries
 
 
 def reseal(buf, rec):

@@ -228,6 +228,7 @@ class archive_decoder {
     uint64_t offset = 0;
     std::vector<block_member> members;
     std::vector<char> wanted, needed;            // needed: wanted, or the original of a wanted duplicate
+    std::vector<std::pair<uint64_t, uint64_t>> needed_extents;  // [begin, end) of needed bytes, increasing
     std::vector<uint32_t> dups_left;             // wanted duplicates not yet delivered, per original
     std::vector<std::vector<chunk_item>> saved;  // slices of originals with wanted duplicates
     size_t cursor = 0;                           // next member to deliver
@@ -333,17 +334,21 @@ class archive_decoder {
         b.dups_left[orig]++;
       }
     }
+    // Members that are not duplicates tile the block in table order.
+    for (size_t i = 0; i < n; ++i) {
+      const block_member& m = b.members[i];
+      if (b.needed[i] && m.duplicate_of < 0 && m.header.size > 0)
+        b.needed_extents.emplace_back(m.offset, m.offset + m.header.size);
+    }
     return true;
   }
 
   // Whether [cs, ce) of the block holds a byte some wanted member needs.
   static bool chunk_needed(const block_state& b, uint64_t cs, uint64_t ce) {
-    for (size_t i = 0; i < b.members.size(); ++i) {
-      const block_member& m = b.members[i];
-      if (!b.needed[i] || m.duplicate_of >= 0 || m.header.size == 0) continue;
-      if (m.offset < ce && m.offset + m.header.size > cs) return true;
-    }
-    return false;
+    // The first needed extent that ends after cs; extents do not overlap.
+    auto it = std::upper_bound(b.needed_extents.begin(), b.needed_extents.end(), cs,
+                               [](uint64_t at, const std::pair<uint64_t, uint64_t>& e) { return at < e.second; });
+    return it != b.needed_extents.end() && it->first < ce;
   }
 
   // Sequential: the chunks follow the Block_Header until they reach Block_Size.

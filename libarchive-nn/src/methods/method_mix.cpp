@@ -7,6 +7,7 @@
 // named], then the coder's bytes.
 #include <algorithm>
 
+#include "byte_io.hpp"
 #include "coder/cdf.hpp"
 #include "methods/method.hpp"
 #include "mix/binary_coder.hpp"
@@ -33,27 +34,6 @@ int table_bits_for(size_t size) {
 // transformer codes ~100x slower than the context models).
 constexpr size_t model_bytes = 64 * 1024;
 
-void put_varint(std::vector<uint8_t>& out, uint64_t v) {
-  while (v >= 128) {
-    out.push_back(static_cast<uint8_t>(v | 128));
-    v >>= 7;
-  }
-  out.push_back(static_cast<uint8_t>(v));
-}
-
-// Canonical LEB128 (as in the container, spec/archive_format.md): false if
-// malformed or past the end.
-bool get_varint(const uint8_t*& in, const uint8_t* end, uint64_t& v) {
-  v = 0;
-  for (int i = 0; i < 10 && in < end; ++i) {
-    const uint8_t b = *in++;
-    if (i == 9 && b > 1) return false;
-    v |= uint64_t(b & 127) << (7 * i);
-    if (!(b & 128)) return i == 0 || b != 0;
-  }
-  return false;
-}
-
 int most_likely(const uint32_t* freq) {
   int top = 0;
   for (int s = 1; s < 256; ++s)
@@ -72,65 +52,48 @@ result<std::vector<uint8_t>> encode(const uint8_t* data, size_t size, const code
   ANN_RETURN_ERROR_IF(with_model && p.codec_param > p.model->hp().context_length, codec_failed,
                       "mix chunk: window larger than the model's context");
   const int bits = table_bits_for(size);
-  std::vector<uint8_t> out;
+  const size_t window = with_model ? static_cast<size_t>(p.codec_param) : 0;
+  const size_t model_windows = with_model ? (std::min(size, model_bytes) + window - 1) / window : 0;
+  byte_writer head;
+  head.u8(static_cast<uint8_t>(bits));
+  if (with_model) head.varint(model_windows);
+  std::vector<uint8_t> out = std::move(head.buffer());
   out.reserve(size / 3 + 16);
-  out.push_back(static_cast<uint8_t>(bits));
   mix::binary_encoder enc(out);
   mix::predictor pr(bits, size);
-  if (!with_model) {
-    for (size_t i = 0; i < size; ++i)
-      code_byte(pr, [&, i, k = 7](int p1) mutable {
-        const int bit = (data[i] >> k--) & 1;
-        enc.encode(bit, static_cast<uint32_t>(p1));
-        return bit;
-      });
-    enc.finish();
-    return out;
-  }
-  // Teacher forcing: a window's probabilities in one pass of the transformer.
-  const nn::model& m = *p.model;
-  const size_t window = static_cast<size_t>(p.codec_param);
-  const size_t model_windows = (std::min(size, model_bytes) + window - 1) / window;
-  {
-    // Model_Windows goes before the coder's bytes.
-    std::vector<uint8_t> head(out.begin(), out.end());
-    out.clear();
-    out.push_back(head[0]);
-    put_varint(out, model_windows);
-  }
-  nn::kv_cache cache(m, 1, window);
-  nn::forward_pass fwd(m, nn::kernels_best(), window);
-  std::vector<uint32_t> tokens(window), positions(window), slots(window, 0);
-  std::vector<float> probs(window * vocab);
-  uint32_t freq[256], cum[257];
-  for (size_t start = 0; start < size; start += window) {
-    const size_t n = std::min(window, size - start);
-    if (start / window >= model_windows) {
-      for (size_t i = start; i < size; ++i)
-        code_byte(pr, [&, i, k = 7](int p1) mutable {
-          const int bit = (data[i] >> k--) & 1;
-          enc.encode(bit, static_cast<uint32_t>(p1));
-          return bit;
-        });
-      break;
-    }
-    for (size_t i = 0; i < n; ++i) {
-      tokens[i] = i == 0 ? bos_token : data[start + i - 1];
-      positions[i] = static_cast<uint32_t>(i);
-    }
-    fwd.run(cache, n, tokens.data(), positions.data(), slots.data(), probs.data());
-    for (size_t i = 0; i < n; ++i) {
-      coder::quantize(probs.data() + i * vocab, freq);
-      coder::cumulate(freq, cum);
-      pr.set_transformer(cum, most_likely(freq));
-      const uint8_t byte = data[start + i];
-      code_byte(pr, [&, k = 7](int p1) mutable {
-        const int bit = (byte >> k--) & 1;
-        enc.encode(bit, static_cast<uint32_t>(p1));
-        return bit;
-      });
+  auto encode_byte = [&](uint8_t byte) {
+    code_byte(pr, [&, k = 7](int p1) mutable {
+      const int bit = (byte >> k--) & 1;
+      enc.encode(bit, static_cast<uint32_t>(p1));
+      return bit;
+    });
+  };
+  // The transformer predicts the first model_windows windows, teacher
+  // forced (a window's probabilities in one pass); the rest goes without it.
+  const size_t modelled = std::min(size, model_windows * window);
+  if (with_model) {
+    const nn::model& m = *p.model;
+    nn::kv_cache cache(m, 1, window);
+    nn::forward_pass fwd(m, nn::kernels_best(), window);
+    std::vector<uint32_t> tokens(window), positions(window), slots(window, 0);
+    std::vector<float> probs(window * vocab);
+    uint32_t freq[256], cum[257];
+    for (size_t start = 0; start < modelled; start += window) {
+      const size_t n = std::min(window, size - start);
+      for (size_t i = 0; i < n; ++i) {
+        tokens[i] = i == 0 ? bos_token : data[start + i - 1];
+        positions[i] = static_cast<uint32_t>(i);
+      }
+      fwd.run(cache, n, tokens.data(), positions.data(), slots.data(), probs.data());
+      for (size_t i = 0; i < n; ++i) {
+        coder::quantize(probs.data() + i * vocab, freq);
+        coder::cumulate(freq, cum);
+        pr.set_transformer(cum, most_likely(freq));
+        encode_byte(data[start + i]);
+      }
     }
   }
+  for (size_t i = modelled; i < size; ++i) encode_byte(data[i]);
   enc.finish();
   return out;
 }
@@ -144,15 +107,15 @@ status decode(const uint8_t* in, size_t in_size, uint8_t* out, size_t out_size, 
   ANN_RETURN_ERROR_IF(with_model && !p.model, model_missing, "mix chunk: no model");
   ANN_RETURN_ERROR_IF(with_model && p.codec_param > p.model->hp().context_length, chunk_corrupt,
                       "mix chunk: window " + std::to_string(p.codec_param) + " larger than the model's context");
-  const uint8_t* at = in + 1;
-  const uint8_t* end = in + in_size;
+  byte_reader head(in + 1, in_size - 1);
   uint64_t model_windows = 0;
   if (with_model) {
     const uint64_t windows = (out_size + p.codec_param - 1) / p.codec_param;
-    ANN_RETURN_ERROR_IF(!get_varint(at, end, model_windows) || model_windows == 0 || model_windows > windows,
-                        chunk_corrupt, "mix chunk: Model_Windows outside [1, " + std::to_string(windows) + "]");
+    model_windows = head.varint();
+    ANN_RETURN_ERROR_IF(head.failed() || model_windows == 0 || model_windows > windows, chunk_corrupt,
+                        "mix chunk: Model_Windows outside [1, " + std::to_string(windows) + "]");
   }
-  mix::binary_decoder dec(at, static_cast<size_t>(end - at));
+  mix::binary_decoder dec(head.current(), head.remaining());
   mix::predictor pr(bits, out_size);
   auto decode_byte = [&]() {
     uint32_t c = 0;
@@ -163,34 +126,29 @@ status decode(const uint8_t* in, size_t in_size, uint8_t* out, size_t out_size, 
     });
     return static_cast<uint8_t>(c);
   };
-  if (!with_model) {
-    for (size_t i = 0; i < out_size; ++i) out[i] = decode_byte();
-    return ok_status();
-  }
-  // One position at a time: the next token is the byte just decoded.
-  const nn::model& m = *p.model;
-  const size_t window = static_cast<size_t>(p.codec_param);
-  nn::kv_cache cache(m, 1, window);
-  nn::forward_pass fwd(m, nn::kernels_best(), 1);
-  std::vector<float> probs(vocab);
-  uint32_t freq[256], cum[257];
-  const uint32_t slot = 0;
-  for (size_t start = 0; start < out_size; start += window) {
-    const size_t n = std::min(window, out_size - start);
-    if (start / window >= model_windows) {
-      for (size_t i = start; i < out_size; ++i) out[i] = decode_byte();
-      break;
-    }
-    for (size_t i = 0; i < n; ++i) {
-      const uint32_t token = i == 0 ? bos_token : out[start + i - 1];
-      const uint32_t position = static_cast<uint32_t>(i);
+  // The first model_windows windows with the transformer, one position at a
+  // time (the next token is the byte just decoded); the rest without it.
+  const size_t window = with_model ? static_cast<size_t>(p.codec_param) : 0;
+  const size_t modelled = std::min<size_t>(out_size, model_windows * window);
+  if (with_model) {
+    const nn::model& m = *p.model;
+    nn::kv_cache cache(m, 1, window);
+    nn::forward_pass fwd(m, nn::kernels_best(), 1);
+    std::vector<float> probs(vocab);
+    uint32_t freq[256], cum[257];
+    const uint32_t slot = 0;
+    for (size_t i = 0; i < modelled; ++i) {
+      const size_t at = i % window;
+      const uint32_t token = at == 0 ? bos_token : out[i - 1];
+      const uint32_t position = static_cast<uint32_t>(at);
       fwd.run(cache, 1, &token, &position, &slot, probs.data());
       coder::quantize(probs.data(), freq);
       coder::cumulate(freq, cum);
       pr.set_transformer(cum, most_likely(freq));
-      out[start + i] = decode_byte();
+      out[i] = decode_byte();
     }
   }
+  for (size_t i = modelled; i < out_size; ++i) out[i] = decode_byte();
   return ok_status();
 }
 
