@@ -58,7 +58,7 @@ archive_nn::result<options> parse_options(int argc, const char* const* argv) {
     ("json", "machine-readable listing with -t (nntar)")
     ("absolute-names,P", "extract: allow absolute paths, '..' and writing through symlinks (bsdtar)")
     ("threads,j", po::value<unsigned>(), "worker threads (default: all cores) (zstd -T)")
-    ("codec", po::value<std::string>(), "auto|mix|nn|zstd|lzma|zlib|flac|stored (default auto: the smallest on a 64 KiB probe; mix: context mixing with the model as one input)")
+    ("codec", po::value<std::string>(), "auto|mix|nn|zstd|lzma|zlib|flac|stored|mix1 (default auto: the smallest on a 64 KiB probe; mix: context mixing with the model as one input; mix1: its first revision, which older nntar reads)")
     ("model", po::value<std::string>(), "PATH to an .nnm, 'default' (built-in) or 'none'")
     ("embed-model", "store the model inside the archive (xz-compressed)")
     ("reference-model", "reference the model by its hash only (default)")

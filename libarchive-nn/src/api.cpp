@@ -89,7 +89,8 @@ bool parse_codec_choice(const std::string& name, codec_choice& out) {
   static const std::pair<const char*, codec_choice> table[] = {
       {"auto", codec_choice::automatic}, {"nn", codec_choice::nn},     {"zstd", codec_choice::zstd},
       {"lzma", codec_choice::lzma},      {"zlib", codec_choice::zlib}, {"flac", codec_choice::flac},
-      {"stored", codec_choice::stored},  {"mix", codec_choice::mix}};
+      {"stored", codec_choice::stored},  {"mix", codec_choice::mix},
+      {"mix1", codec_choice::mix1}};
   for (const auto& e : table)
     if (name == e.first) {
       out = e.second;

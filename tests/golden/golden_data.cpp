@@ -1,6 +1,7 @@
 #include "golden_data.hpp"
 
 #include <cmath>
+#include <utility>
 #include <cstdio>
 
 #include "archive_nn/format.hpp"
@@ -151,11 +152,13 @@ std::vector<case_spec> cases(const archive_nn::model_handle& tiny) {
     c.entries.push_back(file("a.txt", prose(20000, 3)));
     out.push_back(c);
   }
-  {
-    // The mixing codec without a model: context models, match model, mixers, APMs.
+  // The mixing codec without a model: context models, match model, mixers,
+  // APMs; both revisions (codec_mix1: Codec_Id 9, archives of older nntar).
+  for (auto [name, choice] : {std::pair{"codec_mix", archive_nn::codec_choice::mix},
+                              std::pair{"codec_mix1", archive_nn::codec_choice::mix1}}) {
     case_spec c;
-    c.name = "codec_mix";
-    c.codec = archive_nn::codec_choice::mix;
+    c.name = name;
+    c.codec = choice;
     c.entries.push_back(file("a.txt", prose(20000, 3)));
     c.entries.push_back(file("b.bin", [] {
       std::vector<uint8_t> v(5000);
@@ -240,6 +243,9 @@ std::vector<case_spec> cases(const archive_nn::model_handle& tiny) {
     mt.use_tiny_model = true;
     mt.entries.push_back(file("prose.txt", prose(6000, 50)));
     mt.entries.push_back(file("short.txt", prose(100, 51)));
+    out.push_back(mt);
+    mt.name = "mix1_tiny";  // the same with revision 1 (Codec_Id 9)
+    mt.codec = archive_nn::codec_choice::mix1;
     out.push_back(mt);
     case_spec sn;
     sn.name = "solid_nn_tiny";  // nn chunks inside a solid block

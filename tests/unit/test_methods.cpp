@@ -3,6 +3,7 @@
 #include "archive/chunk_coding.hpp"
 #include "methods/method.hpp"
 #include "mix/predictor.hpp"
+#include "mix/predictor_v2.hpp"
 
 #include <cmath>
 #include "test_helpers.hpp"
@@ -70,7 +71,8 @@ TEST_CASE("incompressible chunks are stored; the smallest codec wins", "[methods
 }
 
 TEST_CASE("mix codec round trips, with and without a model", "[methods][mix]") {
-  const methods::method* m = methods::find_method(static_cast<uint8_t>(methods::codec_id::mix));
+  const auto id = GENERATE(methods::codec_id::mix, methods::codec_id::mix1);
+  const methods::method* m = methods::find_method(static_cast<uint8_t>(id));
   REQUIRE(m);
   std::vector<std::vector<uint8_t>> inputs = {test::text_bytes(1, 1), test::text_bytes(777, 2), test::text_bytes(70000, 3),
                                               test::random_bytes(3000, 4), std::vector<uint8_t>(5000, 'a')};
@@ -91,22 +93,33 @@ TEST_CASE("mix codec round trips, with and without a model", "[methods][mix]") {
   }
 }
 
-TEST_CASE("mix codec: the coder spends what the model predicts, and beats LZMA on text", "[methods][mix]") {
-  const auto text = test::text_bytes(200000, 9);
-  // Cross-entropy of the predictor's bits, against the coded size.
-  mix::predictor pr(20, text.size());  // the table size the method picks for 200,000 bytes
+// Cross-entropy in bits of a predictor's probabilities for the bytes.
+template <class Predictor>
+double cross_entropy(Predictor&& pr, const std::vector<uint8_t>& bytes) {
   double bits = 0;
-  for (uint8_t c : text)
+  for (uint8_t c : bytes)
     for (int k = 7; k >= 0; --k) {
       const int bit = (c >> k) & 1;
       const int p1 = pr.p();
       bits -= std::log2((bit ? p1 : 4096 - p1) / 4096.0);
       pr.update(bit);
     }
+  return bits;
+}
+
+TEST_CASE("mix codec: the coder spends what the model predicts, and beats LZMA on text", "[methods][mix]") {
+  const auto text = test::text_bytes(200000, 9);
+  const auto id = GENERATE(methods::codec_id::mix, methods::codec_id::mix1);
+  INFO("codec " << static_cast<int>(id));
+  // The table sizes the method picks for 200,000 bytes; revision 2's header has a Profile byte.
+  const bool v2 = id == methods::codec_id::mix;
+  const double bits = v2 ? cross_entropy(mix::predictor_v2(21, text.size()), text)
+                         : cross_entropy(mix::predictor(20, text.size()), text);
   methods::codec_params p;
-  auto coded = methods::find_method(static_cast<uint8_t>(methods::codec_id::mix))->encode(text.data(), text.size(), p);
+  auto coded = methods::find_method(static_cast<uint8_t>(id))->encode(text.data(), text.size(), p);
   REQUIRE(coded.ok());
-  const double payload = static_cast<double>(coded->size() - 1);  // after Table_Bits
+  REQUIRE((*coded)[0] == (v2 ? 21 : 20));
+  const double payload = static_cast<double>(coded->size() - (v2 ? 2 : 1));
   CHECK(payload <= bits / 8 * 1.005 + 8);
   CHECK(payload >= bits / 8 * 0.995 - 8);
   auto lzma = methods::find_method(static_cast<uint8_t>(methods::codec_id::lzma))->encode(text.data(), text.size(), p);
@@ -114,8 +127,8 @@ TEST_CASE("mix codec: the coder spends what the model predicts, and beats LZMA o
   CHECK(coded->size() < lzma->size());
 }
 
-TEST_CASE("mix codec refuses malformed payloads", "[methods][mix]") {
-  const methods::method* m = methods::find_method(static_cast<uint8_t>(methods::codec_id::mix));
+TEST_CASE("mix codec revision 1 refuses malformed payloads", "[methods][mix]") {
+  const methods::method* m = methods::find_method(static_cast<uint8_t>(methods::codec_id::mix1));
   std::vector<uint8_t> out(100);
   methods::codec_params p;
   const uint8_t bad_bits[] = {15, 0, 0};
@@ -127,5 +140,24 @@ TEST_CASE("mix codec refuses malformed payloads", "[methods][mix]") {
   const uint8_t no_windows[] = {16, 0};  // Model_Windows 0
   CHECK(m->decode(no_windows, sizeof no_windows, out.data(), out.size(), p).err().code == errc::chunk_corrupt);
   const uint8_t too_many[] = {16, 3};  // 100 bytes are 2 windows of 64
+  CHECK(m->decode(too_many, sizeof too_many, out.data(), out.size(), p).err().code == errc::chunk_corrupt);
+}
+
+TEST_CASE("mix codec revision 2 refuses malformed headers", "[methods][mix]") {
+  const methods::method* m = methods::find_method(static_cast<uint8_t>(methods::codec_id::mix));
+  std::vector<uint8_t> out(100);
+  methods::codec_params p;
+  const uint8_t bad_bits[] = {24, 0, 0};
+  CHECK(m->decode(bad_bits, sizeof bad_bits, out.data(), out.size(), p).err().code == errc::chunk_corrupt);
+  const uint8_t no_profile[] = {16};
+  CHECK(m->decode(no_profile, sizeof no_profile, out.data(), out.size(), p).err().code == errc::chunk_corrupt);
+  const uint8_t bad_profile[] = {16, 7, 0};
+  CHECK(m->decode(bad_profile, sizeof bad_profile, out.data(), out.size(), p).err().code == errc::chunk_corrupt);
+  const auto tiny = test::tiny_model();
+  p.model = tiny.get();
+  p.codec_param = 64;
+  const uint8_t no_windows[] = {16, 0, 0};  // Model_Windows 0
+  CHECK(m->decode(no_windows, sizeof no_windows, out.data(), out.size(), p).err().code == errc::chunk_corrupt);
+  const uint8_t too_many[] = {16, 0, 3};  // 100 bytes are 2 windows of 64
   CHECK(m->decode(too_many, sizeof too_many, out.data(), out.size(), p).err().code == errc::chunk_corrupt);
 }

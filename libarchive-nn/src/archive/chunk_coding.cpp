@@ -21,7 +21,7 @@ methods::codec_params params_for(const variant& v, const chunk_plan& plan) {
   methods::codec_params p;
   p.level = plan.level;
   p.text = plan.text;
-  if (v.id == methods::codec_id::nn || (v.id == methods::codec_id::mix && v.with_model)) {
+  if (v.id == methods::codec_id::nn || (methods::is_mix(v.id) && v.with_model)) {
     p.model = plan.model;
     p.codec_param = plan.nn_window;
   } else if (v.id == methods::codec_id::flac) {
@@ -38,7 +38,7 @@ std::vector<variant> variants_of(const chunk_plan& plan, size_t size) {
     if (id == methods::codec_id::flac && !plan.channels) continue;
     // LZMA's -9e set-up costs ~2 ms, far more than it can save on a tiny chunk.
     if (id == methods::codec_id::lzma && size < 2048 && plan.candidates.size() > 1) continue;
-    if (id == methods::codec_id::mix && plan.model) out.push_back({id, true});
+    if (methods::is_mix(id) && plan.model) out.push_back({id, true});
     out.push_back({id, false});
   }
   return out;
@@ -106,7 +106,7 @@ status decode_chunk(const chunk_header& h, const uint8_t* payload, const nn::mod
   const methods::method* m = methods::find_method(h.codec_id);
   ANN_RETURN_ERROR_IF(!m, codec_unknown, "unknown codec id " + std::to_string(h.codec_id));
   const bool is_nn = h.codec_id == static_cast<uint8_t>(methods::codec_id::nn);
-  const bool is_mix = h.codec_id == static_cast<uint8_t>(methods::codec_id::mix);
+  const bool is_mix = methods::is_mix(h.codec_id);
   ANN_RETURN_ERROR_IF(is_nn && h.model_id == 0, chunk_corrupt, "nn chunk without a model id");
   ANN_RETURN_ERROR_IF(!is_nn && !is_mix && h.model_id != 0, chunk_corrupt, "model id on a chunk that is not nn or mix");
   ANN_RETURN_ERROR_IF(is_mix && (h.model_id != 0) != (h.codec_param != 0), chunk_corrupt,

@@ -16,7 +16,11 @@ class model;
 }
 namespace methods {
 
-enum class codec_id : uint8_t { stored = 0, zstd = 1, lzma = 2, zlib = 3, flac = 4, nn = 8, mix = 9 };
+enum class codec_id : uint8_t { stored = 0, zstd = 1, lzma = 2, zlib = 3, flac = 4, nn = 8, mix1 = 9, mix = 10 };
+
+// Both revisions of the mixing codec (spec/mix_codec.md).
+inline bool is_mix(codec_id id) { return id == codec_id::mix || id == codec_id::mix1; }
+inline bool is_mix(uint8_t id) { return is_mix(static_cast<codec_id>(id)); }
 
 struct codec_params {
   uint64_t codec_param = 0;       // Codec_Param of the chunk header (§7)
@@ -45,6 +49,7 @@ extern const method method_lzma;
 extern const method method_zlib;
 extern const method method_flac;
 extern const method method_nn;
+extern const method method_mix1;
 extern const method method_mix;
 
 }  // namespace methods

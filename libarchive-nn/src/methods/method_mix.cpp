@@ -1,10 +1,12 @@
 // The mixing codec (spec/mix_codec.md): every bit of the chunk is coded with
-// the binary arithmetic coder at the probability of mix::predictor, which
+// the binary arithmetic coder at the probability of the mix model, which
 // mixes online context models, a match model and, when the chunk names a
 // model (Model_Id != 0, Codec_Param = window size), the transformer's
-// prediction for the chunk's first Model_Windows windows. Payload:
-// Table_Bits (1 byte, 16..22), [Model_Windows (varint) when a model is
-// named], then the coder's bytes.
+// prediction for the chunk's first Model_Windows windows. Two revisions:
+// Codec_Id 10 (`mix`, mix::predictor_v2) writes Table_Bits (16..23), Profile
+// (0), [Model_Windows]; Codec_Id 9 (`mix1`, mix::predictor, read and written
+// for old archives) Table_Bits (16..22), [Model_Windows]; then the coder's
+// bytes.
 #include <algorithm>
 
 #include "byte_io.hpp"
@@ -12,6 +14,7 @@
 #include "methods/method.hpp"
 #include "mix/binary_coder.hpp"
 #include "mix/predictor.hpp"
+#include "mix/predictor_v2.hpp"
 #include "model/transformer.hpp"
 
 namespace archive_nn {
@@ -22,10 +25,24 @@ namespace {
 using archive_nn::model::bos_token;
 constexpr size_t vocab = archive_nn::model::vocab_size;
 
-// Counters per context map: about 4 per byte of chunk, within [2^16, 2^22].
+// What differs between the revisions: the model, its table sizes, the header.
+struct revision_1 {
+  using predictor = mix::predictor;
+  static constexpr int bits_min = mix::table_bits_min, bits_max = mix::table_bits_max;
+  static constexpr size_t slots_per_byte = 4;  // counters per context map per byte of chunk
+  static constexpr bool has_profile = false;
+};
+struct revision_2 {
+  using predictor = mix::predictor_v2;
+  static constexpr int bits_min = mix::v2_table_bits_min, bits_max = mix::v2_table_bits_max;
+  static constexpr size_t slots_per_byte = 8;  // 16-bit slots: the memory of revision 1 at 2^22 is 2^23 here
+  static constexpr bool has_profile = true;
+};
+
+template <class Rev>
 int table_bits_for(size_t size) {
-  int bits = mix::table_bits_min;
-  while (bits < mix::table_bits_max && (size_t(1) << bits) < 4 * size) ++bits;
+  int bits = Rev::bits_min;
+  while (bits < Rev::bits_max && (size_t(1) << bits) < Rev::slots_per_byte * size) ++bits;
   return bits;
 }
 
@@ -41,26 +58,28 @@ int most_likely(const uint32_t* freq) {
   return top;
 }
 
-template <class Code>
-void code_byte(mix::predictor& pr, Code&& code_bit) {
+template <class Predictor, class Code>
+void code_byte(Predictor& pr, Code&& code_bit) {
   for (int i = 0; i < 8; ++i) pr.update(code_bit(pr.p()));
 }
 
+template <class Rev>
 result<std::vector<uint8_t>> encode(const uint8_t* data, size_t size, const codec_params& p) {
   const bool with_model = p.codec_param != 0;
   ANN_RETURN_ERROR_IF(with_model && !p.model, model_missing, "mix chunk: no model");
   ANN_RETURN_ERROR_IF(with_model && p.codec_param > p.model->hp().context_length, codec_failed,
                       "mix chunk: window larger than the model's context");
-  const int bits = table_bits_for(size);
+  const int bits = table_bits_for<Rev>(size);
   const size_t window = with_model ? static_cast<size_t>(p.codec_param) : 0;
   const size_t model_windows = with_model ? (std::min(size, model_bytes) + window - 1) / window : 0;
   byte_writer head;
   head.u8(static_cast<uint8_t>(bits));
+  if (Rev::has_profile) head.u8(0);  // Profile 0: general
   if (with_model) head.varint(model_windows);
   std::vector<uint8_t> out = std::move(head.buffer());
   out.reserve(size / 3 + 16);
   mix::binary_encoder enc(out);
-  mix::predictor pr(bits, size);
+  typename Rev::predictor pr(bits, size);
   auto encode_byte = [&](uint8_t byte) {
     code_byte(pr, [&, k = 7](int p1) mutable {
       const int bit = (byte >> k--) & 1;
@@ -98,16 +117,23 @@ result<std::vector<uint8_t>> encode(const uint8_t* data, size_t size, const code
   return out;
 }
 
+template <class Rev>
 status decode(const uint8_t* in, size_t in_size, uint8_t* out, size_t out_size, const codec_params& p) {
   ANN_RETURN_ERROR_IF(in_size < 1, chunk_corrupt, "mix chunk: empty payload");
   const int bits = in[0];
-  ANN_RETURN_ERROR_IF(bits < mix::table_bits_min || bits > mix::table_bits_max, chunk_corrupt,
-                      "mix chunk: Table_Bits " + std::to_string(bits) + " outside [16, 22]");
+  ANN_RETURN_ERROR_IF(bits < Rev::bits_min || bits > Rev::bits_max, chunk_corrupt,
+                      "mix chunk: Table_Bits " + std::to_string(bits) + " outside [" + std::to_string(Rev::bits_min) +
+                          ", " + std::to_string(Rev::bits_max) + "]");
   const bool with_model = p.codec_param != 0;
   ANN_RETURN_ERROR_IF(with_model && !p.model, model_missing, "mix chunk: no model");
   ANN_RETURN_ERROR_IF(with_model && p.codec_param > p.model->hp().context_length, chunk_corrupt,
                       "mix chunk: window " + std::to_string(p.codec_param) + " larger than the model's context");
   byte_reader head(in + 1, in_size - 1);
+  if (Rev::has_profile) {
+    const uint8_t profile = head.u8();
+    ANN_RETURN_ERROR_IF(head.failed(), chunk_corrupt, "mix chunk: no Profile");
+    ANN_RETURN_ERROR_IF(profile != 0, chunk_corrupt, "mix chunk: Profile " + std::to_string(profile) + " unknown");
+  }
   uint64_t model_windows = 0;
   if (with_model) {
     const uint64_t windows = (out_size + p.codec_param - 1) / p.codec_param;
@@ -116,7 +142,7 @@ status decode(const uint8_t* in, size_t in_size, uint8_t* out, size_t out_size, 
                         "mix chunk: Model_Windows outside [1, " + std::to_string(windows) + "]");
   }
   mix::binary_decoder dec(head.current(), head.remaining());
-  mix::predictor pr(bits, out_size);
+  typename Rev::predictor pr(bits, out_size);
   auto decode_byte = [&]() {
     uint32_t c = 0;
     code_byte(pr, [&](int p1) {
@@ -154,7 +180,8 @@ status decode(const uint8_t* in, size_t in_size, uint8_t* out, size_t out_size, 
 
 }  // namespace
 
-const method method_mix = {codec_id::mix, "mix", encode, decode};
+const method method_mix1 = {codec_id::mix1, "mix1", encode<revision_1>, decode<revision_1>};
+const method method_mix = {codec_id::mix, "mix", encode<revision_2>, decode<revision_2>};
 
 }  // namespace methods
 }  // namespace v1

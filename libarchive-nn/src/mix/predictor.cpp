@@ -15,9 +15,9 @@ bool is_word_byte(uint32_t c) {
 
 predictor::predictor(int bits, size_t capacity)
     : match_(bits - 2),
-      by_c0_(256),
-      by_match_(3 * 8),
-      by_transformer_(256 * 8),
+      by_c0_(mixer_inputs, 256, mixer_rate),
+      by_match_(mixer_inputs, 3 * 8, mixer_rate),
+      by_transformer_(mixer_inputs, 256 * 8, mixer_rate),
       apm_c0_(256, 7),
       apm_c2_(65536, 7),
       apm_transformer_(8 * 256, 7) {

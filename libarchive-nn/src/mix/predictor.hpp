@@ -23,6 +23,8 @@ constexpr int table_bits_min = 16, table_bits_max = 22;
 // Counter count limit of the context maps: fast adaptation (1/7.5 of the
 // error at the limit) won on source code and prose (limit 6: -8% against 255).
 constexpr uint32_t order_limit = 6;
+constexpr int mixer_inputs = 13;
+constexpr int mixer_rate = 6;  // learning rate (of 2^14); measured 3-8 best on text
 
 class predictor {
  public:

@@ -1,0 +1,159 @@
+#include "mix/predictor_v2.hpp"
+
+#include <algorithm>
+
+namespace archive_nn {
+inline namespace v1 {
+namespace mix {
+namespace {
+
+constexpr uint32_t map_limit = 6;   // counter count limit (as revision 1)
+constexpr int first_rate = 3;       // first-layer mixers: measured 3 best of 3, 6, 10 on text
+constexpr int final_rate = 6;       // final mixer: 4-8 within 0.1%
+constexpr uint64_t mul_a = 0x9E3779B97F4A7C15ull, mul_b = 0x2545F4914F6CDD1Dull, mul_c = 0xD6E8FEB86659FD93ull;
+
+bool is_word_byte(uint32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 128;
+}
+
+}  // namespace
+
+predictor_v2::predictor_v2(int bits, size_t capacity)
+    : match_(bits - 3),
+      final_(first_mixers + 1, 1, final_rate),
+      apm_order1_(65536, 7),
+      apm_order2_(65536, 7),
+      apm_match_(64 * 256, 7),
+      apm_transformer_(8 * 256, 7),
+      after1_(256, 0),
+      after2_(65536, 0) {
+  hist_.reserve(capacity);
+  for (int i = 0; i < maps; ++i) maps_.emplace_back(bits, map_limit);
+  mixers_.emplace_back(inputs, 256, first_rate);      // by the partial byte c0
+  mixers_.emplace_back(inputs, 3 * 8, first_rate);    // by match state x bit position
+  mixers_.emplace_back(inputs, 256 * 8, first_rate);  // by the transformer's most likely byte x bit position
+  mixers_.emplace_back(inputs, 256 * 8, first_rate);  // by the last byte x bit position
+  mixers_.emplace_back(inputs, 64 * 8, first_rate);   // by the column (at most 63) x bit position
+  std::fill(std::begin(order0_), std::end(order0_), counter_init);
+  byte_done();
+}
+
+int predictor_v2::transformer_p() const {
+  const uint32_t v = c0_ - (1u << bit_);  // the bits seen so far
+  const uint32_t lo = v << (8 - bit_), hi = (v + 1) << (8 - bit_), mid = lo + (1u << (7 - bit_));
+  const uint64_t all = cum_[hi] - cum_[lo], ones = cum_[hi] - cum_[mid];
+  const int p = static_cast<int>((ones << 12) / all);
+  return std::min(4095, std::max(1, p));
+}
+
+// The state that the byte c just coded changes: history, words, lines,
+// indirect tables, the match.
+void predictor_v2::observe(uint32_t c) {
+  const uint32_t pos = static_cast<uint32_t>(hist_.size());  // c is hist_[pos - 1]
+  c8_ = (c8_ << 8) | (c4_ >> 24);
+  c4_ = ((c4_ << 8) | c) & 0xFFFFFFFFu;
+  if (is_word_byte(c)) {
+    word0_ = (word0_ + ((c >= 'A' && c <= 'Z') ? c + 32 : c) + 1) * mul_a;
+  } else if (word0_) {
+    word2_ = word1_;
+    word1_ = word0_;
+    word0_ = 0;
+  }
+  if (c == '\n') {
+    prev_line_start_ = line_start_;
+    line_start_ = pos;
+  }
+  column_ = pos - line_start_;
+  if (pos >= 2) {
+    const uint32_t before = hist_[pos - 2];
+    after1_[before] = static_cast<uint16_t>(after1_[before] << 8 | c);
+    const uint32_t pair = pos >= 3 ? (uint32_t(hist_[pos - 3]) << 8 | before) : before;
+    after2_[pair] = static_cast<uint16_t>(after2_[pair] << 8 | c);
+  }
+  match_.byte_done(hist_.data(), pos);
+}
+
+void predictor_v2::byte_done() {
+  if (!hist_.empty()) observe(hist_.back());
+  const uint64_t c1 = c4_ & 0xFF, c2 = c4_ & 0xFFFF;
+  const uint64_t above = prev_line_start_ + column_ < line_start_ ? hist_[prev_line_start_ + column_] : 0;
+  uint64_t h[maps];
+  h[0] = c1;
+  h[1] = c2;
+  h[2] = c4_ & 0xFFFFFF;
+  h[3] = c4_;
+  h[4] = c4_ | ((c8_ & 0xFFFF) << 32);  // order 6
+  h[5] = word0_ ? word0_ : c1 | (uint64_t(1) << 40);
+  h[6] = (c4_ >> 8) & 0xFFFF;           // sparse: the two bytes before the last
+  h[7] = c4_ | ((c8_ & 0xFF) << 32);    // order 5
+  h[8] = (word0_ + word1_ * mul_b) ^ c1;
+  h[9] = (above << 8 | std::min<uint32_t>(column_, 255)) << 8 | c1;
+  h[10] = (word0_ + word2_ * mul_b) ^ (c1 << 48);
+  h[11] = (uint64_t(after1_[c1]) << 8 | c1) | (uint64_t(1) << 30);
+  h[12] = uint64_t(after2_[c2]) << 16 | c2;
+  h[13] = word0_ + word1_ * mul_b + word2_ * mul_a;
+  for (int i = 0; i < maps; ++i) {
+    hashes_[i] = (h[i] + (uint64_t(i + 1) << 56)) * mul_c;
+    maps_[static_cast<size_t>(i)].select(hashes_[i], 1);
+  }
+  c0_ = 1;
+  bit_ = 0;
+}
+
+int predictor_v2::p() {
+  if (bit_ == 4)
+    for (int i = 0; i < maps; ++i) maps_[static_cast<size_t>(i)].select(hashes_[i], c0_);
+  const uint32_t j = (1u << (bit_ & 3)) | (c0_ & ((1u << (bit_ & 3)) - 1));
+  int k = 0;
+  x_[k++] = stretch(counter_p(order0_[c0_]));
+  for (auto& m : maps_) x_[k++] = stretch(m.p(j));
+  expected_ = match_.expected(hist_.data(), bit_, c0_);
+  x_[k++] = match_.input(expected_);
+  if (cum_) {
+    const int pt = transformer_p();
+    x_[k++] = stretch(pt);
+    x_[k++] = stretch(apm_transformer_.refine(pt, static_cast<size_t>(bit_ * 256 + top_)));
+  } else {
+    x_[k++] = 0;
+    x_[k++] = 0;
+  }
+  x_[k++] = 256;  // bias
+  const uint32_t c1 = static_cast<uint32_t>(c4_ & 0xFF), c2 = static_cast<uint32_t>(c4_ & 0xFFFF);
+  const size_t bit = static_cast<size_t>(bit_);
+  y_[0] = mixers_[0].mix(x_, c0_);
+  y_[1] = mixers_[1].mix(x_, static_cast<size_t>(match_.state()) * 8 + bit);
+  y_[2] = cum_ ? mixers_[2].mix(x_, static_cast<size_t>(top_) * 8 + bit) : 0;
+  y_[3] = mixers_[3].mix(x_, c1 * 8 + bit);
+  y_[4] = mixers_[4].mix(x_, std::min<uint32_t>(column_, 63) * 8 + bit);
+  y_[5] = 256;
+  const int p_mix = squash(final_.mix(y_, 0));
+  const int a_order1 = apm_order1_.refine(p_mix, c1 << 8 | c0_);
+  const int a_order2 = apm_order2_.refine(p_mix, ((c2 << 8 | c0_) * 0x9E3779B1u) >> 16);
+  const size_t match_cx = (match_.length_bucket() * 2 + (expected_ < 0 ? 0u : 1u)) * 256 + c0_;
+  const int a_match = apm_match_.refine(p_mix, match_cx);
+  return std::min(4095, std::max(1, (p_mix + a_order1 + a_order2 + a_match + 2) >> 2));
+}
+
+void predictor_v2::update(int bit) {
+  counter_update(order0_[c0_], bit, 1023);
+  for (auto& m : maps_) m.update(bit);
+  match_.update(bit);
+  for (size_t i = 0; i < mixers_.size(); ++i)
+    if (i != 2 || cum_) mixers_[i].update(bit);
+  final_.update(bit);
+  if (cum_) apm_transformer_.update(bit);
+  apm_order1_.update(bit);
+  apm_order2_.update(bit);
+  apm_match_.update(bit);
+  c0_ = (c0_ << 1) | static_cast<uint32_t>(bit);
+  ++bit_;
+  if (bit_ == 8) {
+    hist_.push_back(static_cast<uint8_t>(c0_ & 255));
+    cum_ = nullptr;
+    byte_done();
+  }
+}
+
+}  // namespace mix
+}  // namespace v1
+}  // namespace archive_nn
