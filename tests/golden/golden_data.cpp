@@ -69,6 +69,16 @@ std::vector<uint8_t> ppm(uint32_t w, uint32_t h) {
   return v;
 }
 
+// A grey P5 image with texture (a smooth ramp plus noise), for the image model.
+std::vector<uint8_t> pgm(uint32_t w, uint32_t h) {
+  const std::string head = "P5\n" + std::to_string(w) + " " + std::to_string(h) + "\n255\n";
+  std::vector<uint8_t> v(head.begin(), head.end());
+  lcg r{77};
+  for (uint32_t y = 0; y < h; ++y)
+    for (uint32_t x = 0; x < w; ++x) v.push_back(static_cast<uint8_t>((x * 3 + y * 2) % 200 + r.next() % 9));
+  return v;
+}
+
 std::vector<uint8_t> wav(uint32_t samples) {
   auto le32 = [](std::vector<uint8_t>& v, uint32_t x) {
     for (int i = 0; i < 4; ++i) v.push_back(static_cast<uint8_t>(x >> (8 * i)));
@@ -166,6 +176,16 @@ std::vector<case_spec> cases(const archive_nn::model_handle& tiny) {
       for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<uint8_t>(i % 300 < 150 ? r.next() % 16 : i);
       return v;
     }()));
+    out.push_back(c);
+  }
+  {
+    // The mix codec's image model (Profile 1): RGB from PPM and BMP, grey from PGM.
+    case_spec c;
+    c.name = "mix_image";
+    c.codec = archive_nn::codec_choice::mix;
+    c.entries.push_back(file("img.ppm", ppm(40, 30)));
+    c.entries.push_back(file("grey.pgm", pgm(33, 21)));
+    c.entries.push_back(file("pic.bmp", bmp(17, 9)));
     out.push_back(c);
   }
   {

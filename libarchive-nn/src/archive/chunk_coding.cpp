@@ -21,6 +21,8 @@ methods::codec_params params_for(const variant& v, const chunk_plan& plan) {
   methods::codec_params p;
   p.level = plan.level;
   p.text = plan.text;
+  p.image_width = plan.image_width;
+  p.pixel_bytes = plan.pixel_bytes;
   if (v.id == methods::codec_id::nn || (methods::is_mix(v.id) && v.with_model)) {
     p.model = plan.model;
     p.codec_param = plan.nn_window;

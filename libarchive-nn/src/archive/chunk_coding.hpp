@@ -17,6 +17,8 @@ struct chunk_plan {
   const nn::model* model = nullptr;
   uint64_t nn_window = 0;
   uint16_t channels = 0;  // flac
+  uint32_t image_width = 0;  // image payloads: pixels per row (the mix codec's image model)
+  uint8_t pixel_bytes = 0;   // image payloads: bytes per pixel; 0 otherwise
   int level = 0;
   bool text = false;        // codec hint (LZMA literal context)
   bool probe = true;        // large chunks: only the variant smallest on a 64 KiB probe codes the chunk

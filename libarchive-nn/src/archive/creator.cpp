@@ -201,6 +201,21 @@ struct archive_creator::impl {
     return drain(false);
   }
 
+  // An image payload's plan carries its geometry for the mix codec's image model.
+  chunk_plan plan_for(const transform::layout& lay, bool payload) const {
+    chunk_plan p = plan_for(lay.what, payload, lay.channels);
+    if (payload && lay.what == transform::modality::image) {
+      p.image_width = lay.image_width;
+      p.pixel_bytes = lay.pixel_bytes;
+    }
+    return p;
+  }
+  // Image chunks hold whole rows, so every chunk's model starts at a row's start.
+  static uint64_t row_aligned(uint64_t chunk, const chunk_plan& plan) {
+    const uint64_t stride = uint64_t(plan.image_width) * plan.pixel_bytes;
+    return stride && chunk > stride ? chunk / stride * stride : chunk;
+  }
+
   chunk_plan plan_for(transform::modality what, bool payload, uint16_t channels) const {
     chunk_plan p;
     p.candidates = candidates(what, payload, channels);
@@ -515,9 +530,9 @@ status archive_creator::impl::add_immediate(entry_header meta, byte_source& cont
     size_t at = 0;
     for (int seg = 0; seg < 3 && result_status.ok(); ++seg) {
       const bool payload = seg == 1;
-      const chunk_plan plan = p.plan_for(lay.what, payload, lay.channels);
+      const chunk_plan plan = p.plan_for(lay, payload);
       const bool nn = payload && p.opt.model && !plan.candidates.empty() && plan.candidates[0] == methods::codec_id::nn;
-      const uint64_t chunk = nn ? p.nn_chunk_size() : p.classic_chunk_size();
+      const uint64_t chunk = nn ? p.nn_chunk_size() : p.row_aligned(p.classic_chunk_size(), plan);
       result_status = p.add_segment(sizes[seg], plan, chunk, [&](uint8_t* dst, size_t n) -> status {
         std::copy(stream.begin() + static_cast<std::ptrdiff_t>(at), stream.begin() + static_cast<std::ptrdiff_t>(at + n), dst);
         at += n;
@@ -546,9 +561,9 @@ status archive_creator::impl::add_immediate(entry_header meta, byte_source& cont
     };
     for (int seg = 0; seg < 3 && result_status.ok(); ++seg) {
       const bool payload = seg == 1;
-      const chunk_plan plan = p.plan_for(lay.what, payload, lay.channels);
+      const chunk_plan plan = p.plan_for(lay, payload);
       const bool nn = payload && p.opt.model && !plan.candidates.empty() && plan.candidates[0] == methods::codec_id::nn;
-      result_status = p.add_segment(sizes[seg], plan, nn ? p.nn_chunk_size() : p.classic_chunk_size(), pull);
+      result_status = p.add_segment(sizes[seg], plan, nn ? p.nn_chunk_size() : p.row_aligned(p.classic_chunk_size(), plan), pull);
     }
     if (result_status.ok()) {
       uint8_t extra;

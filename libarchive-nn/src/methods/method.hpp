@@ -28,6 +28,8 @@ struct codec_params {
   int level = 0;                  // encoder effort; 0 = codec default
   uint32_t lockstep = 4;          // nn encoder: windows decoded together (1..255)
   bool text = false;              // encoder hint: the bytes are text (LZMA: lc 4, pb 0)
+  uint32_t image_width = 0;       // encoder hint: pixels per row of an image payload (mix: Profile 1)
+  uint8_t pixel_bytes = 0;        // encoder hint: bytes per pixel (1..4), 0 when not an image
 };
 
 struct method {

@@ -14,6 +14,7 @@
 #include "methods/method.hpp"
 #include "mix/binary_coder.hpp"
 #include "mix/predictor.hpp"
+#include "mix/image_predictor.hpp"
 #include "mix/predictor_v2.hpp"
 #include "model/transformer.hpp"
 
@@ -63,6 +64,51 @@ void code_byte(Predictor& pr, Code&& code_bit) {
   for (int i = 0; i < 8; ++i) pr.update(code_bit(pr.p()));
 }
 
+// Profile 1 (revision 2 only): the image model; no transformer.
+constexpr uint8_t profile_general = 0, profile_image = 1;
+constexpr uint64_t image_width_max = uint64_t(1) << 24;
+constexpr uint8_t pixel_bytes_max = 4;
+
+result<std::vector<uint8_t>> encode_image(const uint8_t* data, size_t size, int bits, const codec_params& p) {
+  byte_writer head;
+  head.u8(static_cast<uint8_t>(bits));
+  head.u8(profile_image);
+  head.varint(p.image_width);
+  head.u8(p.pixel_bytes);
+  std::vector<uint8_t> out = std::move(head.buffer());
+  out.reserve(size / 3 + 16);
+  mix::binary_encoder enc(out);
+  mix::image_predictor pr(bits, size, p.image_width, p.pixel_bytes);
+  for (size_t i = 0; i < size; ++i) {
+    const int symbol = pr.symbol_of(data[i]);
+    for (int k = 7; k >= 0; --k) {
+      const int bit = (symbol >> k) & 1;
+      enc.encode(bit, static_cast<uint32_t>(pr.p()));
+      pr.update(bit);
+    }
+  }
+  enc.finish();
+  return out;
+}
+
+status decode_image(byte_reader& head, int bits, uint8_t* out, size_t out_size, const codec_params& p) {
+  ANN_RETURN_ERROR_IF(p.model, chunk_corrupt, "mix chunk: Profile 1 (image) with a model");
+  const uint64_t width = head.varint();
+  const uint8_t pixel_bytes = head.u8();
+  ANN_RETURN_ERROR_IF(head.failed(), chunk_corrupt, "mix chunk: image parameters cut short");
+  ANN_RETURN_ERROR_IF(width == 0 || width > image_width_max, chunk_corrupt,
+                      "mix chunk: image width " + std::to_string(width) + " outside [1, 2^24]");
+  ANN_RETURN_ERROR_IF(pixel_bytes == 0 || pixel_bytes > pixel_bytes_max, chunk_corrupt,
+                      "mix chunk: pixel bytes " + std::to_string(pixel_bytes) + " outside [1, 4]");
+  mix::binary_decoder dec(head.current(), head.remaining());
+  mix::image_predictor pr(bits, out_size, static_cast<uint32_t>(width), pixel_bytes);
+  for (size_t i = 0; i < out_size; ++i) {
+    for (int k = 0; k < 8; ++k) pr.update(dec.decode(static_cast<uint32_t>(pr.p())));
+    out[i] = pr.last_byte();
+  }
+  return ok_status();
+}
+
 template <class Rev>
 result<std::vector<uint8_t>> encode(const uint8_t* data, size_t size, const codec_params& p) {
   const bool with_model = p.codec_param != 0;
@@ -70,11 +116,17 @@ result<std::vector<uint8_t>> encode(const uint8_t* data, size_t size, const code
   ANN_RETURN_ERROR_IF(with_model && p.codec_param > p.model->hp().context_length, codec_failed,
                       "mix chunk: window larger than the model's context");
   const int bits = table_bits_for<Rev>(size);
+  if (Rev::has_profile && p.pixel_bytes) {
+    // The transformer does not see pixels' neighbours: an image chunk goes without it.
+    if (with_model) return std::vector<uint8_t>{};
+    if (p.pixel_bytes <= pixel_bytes_max && p.image_width >= 1 && p.image_width <= image_width_max)
+      return encode_image(data, size, bits, p);
+  }
   const size_t window = with_model ? static_cast<size_t>(p.codec_param) : 0;
   const size_t model_windows = with_model ? (std::min(size, model_bytes) + window - 1) / window : 0;
   byte_writer head;
   head.u8(static_cast<uint8_t>(bits));
-  if (Rev::has_profile) head.u8(0);  // Profile 0: general
+  if (Rev::has_profile) head.u8(profile_general);
   if (with_model) head.varint(model_windows);
   std::vector<uint8_t> out = std::move(head.buffer());
   out.reserve(size / 3 + 16);
@@ -132,7 +184,8 @@ status decode(const uint8_t* in, size_t in_size, uint8_t* out, size_t out_size, 
   if (Rev::has_profile) {
     const uint8_t profile = head.u8();
     ANN_RETURN_ERROR_IF(head.failed(), chunk_corrupt, "mix chunk: no Profile");
-    ANN_RETURN_ERROR_IF(profile != 0, chunk_corrupt, "mix chunk: Profile " + std::to_string(profile) + " unknown");
+    if (profile == profile_image) return decode_image(head, bits, out, out_size, p);
+    ANN_RETURN_ERROR_IF(profile != profile_general, chunk_corrupt, "mix chunk: Profile " + std::to_string(profile) + " unknown");
   }
   uint64_t model_windows = 0;
   if (with_model) {

@@ -47,6 +47,8 @@ bool analyze_pnm(const uint8_t* data, size_t size, uint64_t total, layout& l) {
   if (pixels > total - pos) return false;
   l.k = kind::pnm;
   l.what = modality::image;
+  l.image_width = w;
+  l.pixel_bytes = static_cast<uint8_t>(channels);
   l.header_size = pos;
   l.payload_size = pixels;
   l.trailer_size = total - pos - pixels;
@@ -104,6 +106,8 @@ bool analyze_bmp(const uint8_t* data, size_t size, layout& l) {
   if (pixel_bytes > size - offset) return false;
   l.k = kind::bmp24;
   l.what = modality::image;
+  l.image_width = static_cast<uint32_t>(w);
+  l.pixel_bytes = 3;
   l.header_size = offset;
   l.payload_size = uint64_t(w) * 3 * uint64_t(h);
   // Row padding moves into the trailer so the payload is pure RGB.

@@ -31,6 +31,8 @@ struct layout {
   uint64_t payload_size = 0;
   uint64_t trailer_size = 0;
   uint16_t channels = 0;  // wav_pcm16: interleaved channels (FLAC's Codec_Param)
+  uint32_t image_width = 0;  // pnm, bmp24: pixels per row of the payload
+  uint8_t pixel_bytes = 0;   // pnm, bmp24: bytes per pixel (1 grey, 3 RGB)
 };
 
 // Picks a transform from the first `available` bytes of a file of `total`
