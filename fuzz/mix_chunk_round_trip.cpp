@@ -1,5 +1,6 @@
-// mix_chunk_round_trip: the mix codec (spec/mix_codec.md) on fuzzer bytes,
-// without a model and with a tiny random model (windows of 1..32): encode ->
+// mix_chunk_round_trip: the mix codec (spec/mix_codec.md, both revisions)
+// on fuzzer bytes, without a model, as an image of fuzzer geometry (revision
+// 2's Profile 1), and with a tiny random model (windows of 1..32): encode ->
 // decode gives the bytes back, encoding twice gives the same payload, the
 // archive path (encode_chunk / decode_chunk, checksum included) agrees, and
 // arbitrary payloads decode without crashing or reading out of bounds.
@@ -17,25 +18,34 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint32_t ctx = model->hp().context_length;
   const uint32_t window = with_model ? in.u32_in(1, ctx) : 0;
   const size_t garbage_size = in.u32_in(0, 600);
+  const bool revision_1 = in.flag();
+  const bool image = !with_model && !revision_1 && in.flag();
+  const uint32_t image_width = image ? in.u32_in(1, 64) : 0;
+  const uint8_t pixel_bytes = image ? static_cast<uint8_t>(in.u32_in(1, 4)) : 0;
   std::vector<uint8_t> bytes = in.rest();
   if (bytes.size() > (with_model ? 1024u : 8192u)) bytes.resize(with_model ? 1024 : 8192);
 
   ann::methods::codec_params p;
   p.model = with_model ? model.get() : nullptr;
   p.codec_param = window;
-  const ann::methods::method& mix = ann::methods::method_mix;
+  p.image_width = image_width;
+  p.pixel_bytes = pixel_bytes;
+  const ann::methods::method& mix = revision_1 ? ann::methods::method_mix1 : ann::methods::method_mix;
   if (!bytes.empty()) {
     auto coded = mix.encode(bytes.data(), bytes.size(), p);
     FUZZ_ASSERT_MSG(coded.ok(), coded.ok() ? "" : coded.err().what());
     std::vector<uint8_t> out(bytes.size());
     auto st = mix.decode(coded->data(), coded->size(), out.data(), out.size(), p);
     FUZZ_ASSERT_MSG(st.ok(), st.ok() ? "" : st.err().what());
-    FUZZ_ASSERT_MSG(out == bytes, "mix decode differs from the input (window " + std::to_string(window) + ")");
+    FUZZ_ASSERT_MSG(out == bytes, "mix decode differs from the input (window " + std::to_string(window) + ", image width " +
+                                      std::to_string(image_width) + ")");
     auto again = mix.encode(bytes.data(), bytes.size(), p);
     FUZZ_ASSERT_MSG(again.ok() && again.value() == coded.value(), "encoding twice gave different bytes");
 
     ann::chunk_plan plan;
-    plan.candidates = {ann::methods::codec_id::mix};
+    plan.candidates = {mix.id};
+    plan.image_width = image_width;
+    plan.pixel_bytes = pixel_bytes;
     plan.model = p.model;
     plan.model_id = p.model ? 1 : 0;
     plan.nn_window = window;
@@ -43,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_ASSERT(chunk.ok());
     const ann::chunk_header& h = chunk->header;
     FUZZ_ASSERT(h.size_original == bytes.size() && h.size_coded == chunk->payload.size() && h.size_coded <= h.size_original);
-    FUZZ_ASSERT(h.codec_id == 0 || h.codec_id == static_cast<uint8_t>(ann::methods::codec_id::mix));
+    FUZZ_ASSERT(h.codec_id == 0 || h.codec_id == static_cast<uint8_t>(mix.id));
     std::fill(out.begin(), out.end(), 0);
     st = ann::decode_chunk(h, chunk->payload.data(), p.model, out.data());
     FUZZ_ASSERT_MSG(st.ok(), st.ok() ? "" : st.err().what());
