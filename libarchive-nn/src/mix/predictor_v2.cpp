@@ -131,7 +131,8 @@ int predictor_v2::p() {
   const int a_order2 = apm_order2_.refine(p_mix, ((c2 << 8 | c0_) * 0x9E3779B1u) >> 16);
   const size_t match_cx = (match_.length_bucket() * 2 + (expected_ < 0 ? 0u : 1u)) * 256 + c0_;
   const int a_match = apm_match_.refine(p_mix, match_cx);
-  return std::min(4095, std::max(1, (p_mix + a_order1 + a_order2 + a_match + 2) >> 2));
+  // The APMs alone (p_mix only through them): -0.3% against averaging p_mix in.
+  return std::min(4095, std::max(1, (a_order1 + 2 * a_order2 + a_match + 2) >> 2));
 }
 
 void predictor_v2::update(int bit) {
