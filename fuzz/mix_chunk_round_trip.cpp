@@ -1,6 +1,6 @@
 // mix_chunk_round_trip: the mix codec (spec/mix_codec.md, both revisions)
-// on fuzzer bytes, without a model, as an image of fuzzer geometry (revision
-// 2's Profile 1), and with a tiny random model (windows of 1..32): encode ->
+// on fuzzer bytes, without a model, as an image of fuzzer geometry or as PCM
+// of 1..8 channels (revision 2's Profiles 1 and 2), and with a tiny random model (windows of 1..32): encode ->
 // decode gives the bytes back, encoding twice gives the same payload, the
 // archive path (encode_chunk / decode_chunk, checksum included) agrees, and
 // arbitrary payloads decode without crashing or reading out of bounds.
@@ -22,6 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool image = !with_model && !revision_1 && in.flag();
   const uint32_t image_width = image ? in.u32_in(1, 64) : 0;
   const uint8_t pixel_bytes = image ? static_cast<uint8_t>(in.u32_in(1, 4)) : 0;
+  const bool audio = !with_model && !revision_1 && !image && in.flag();
+  const uint8_t audio_channels = audio ? static_cast<uint8_t>(in.u32_in(1, 8)) : 0;
   std::vector<uint8_t> bytes = in.rest();
   if (bytes.size() > (with_model ? 1024u : 8192u)) bytes.resize(with_model ? 1024 : 8192);
 
@@ -30,6 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   p.codec_param = window;
   p.image_width = image_width;
   p.pixel_bytes = pixel_bytes;
+  p.audio_channels = audio_channels;
   const ann::methods::method& mix = revision_1 ? ann::methods::method_mix1 : ann::methods::method_mix;
   if (!bytes.empty()) {
     auto coded = mix.encode(bytes.data(), bytes.size(), p);
@@ -46,6 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     plan.candidates = {mix.id};
     plan.image_width = image_width;
     plan.pixel_bytes = pixel_bytes;
+    plan.channels = audio_channels;
     plan.model = p.model;
     plan.model_id = p.model ? 1 : 0;
     plan.nn_window = window;

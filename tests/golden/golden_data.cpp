@@ -79,23 +79,30 @@ std::vector<uint8_t> pgm(uint32_t w, uint32_t h) {
   return v;
 }
 
-std::vector<uint8_t> wav(uint32_t samples) {
+// Mono, or stereo with a second channel that follows the first (frames of
+// `channels` 16-bit samples).
+std::vector<uint8_t> wav(uint32_t samples, uint16_t channels = 1) {
   auto le32 = [](std::vector<uint8_t>& v, uint32_t x) {
     for (int i = 0; i < 4; ++i) v.push_back(static_cast<uint8_t>(x >> (8 * i)));
   };
+  const uint32_t bytes = samples * 2 * channels;
   std::vector<uint8_t> v = {'R', 'I', 'F', 'F'};
-  le32(v, 36 + samples * 2);
-  const uint8_t fmt[] = {'W', 'A', 'V', 'E', 'f', 'm', 't', ' ', 16, 0, 0, 0, 1, 0, 1, 0,
-                         0x80, 0x3E, 0, 0, 0, 0x7D, 0, 0, 2, 0, 16, 0, 'd', 'a', 't', 'a'};
+  le32(v, 36 + bytes);
+  const uint8_t fmt[] = {'W', 'A', 'V', 'E', 'f', 'm', 't', ' ', 16, 0, 0, 0, 1, 0, static_cast<uint8_t>(channels), 0,
+                         0x80, 0x3E, 0, 0, 0, 0x7D, 0, 0, static_cast<uint8_t>(2 * channels), 0, 16, 0, 'd', 'a', 't', 'a'};
   v.insert(v.end(), fmt, fmt + sizeof fmt);
-  le32(v, samples * 2);
+  le32(v, bytes);
   lcg r{5};
+  auto put = [&v](int16_t s) {
+    v.push_back(static_cast<uint8_t>(s));
+    v.push_back(static_cast<uint8_t>(static_cast<uint16_t>(s) >> 8));
+  };
   for (uint32_t i = 0; i < samples; ++i) {
     // A decaying tone plus noise, as integers only.
     const int32_t tri = static_cast<int32_t>((i * 37) % 400) - 200;
     const int16_t s = static_cast<int16_t>(tri * 40 + static_cast<int32_t>(r.next() % 64) - 32);
-    v.push_back(static_cast<uint8_t>(s));
-    v.push_back(static_cast<uint8_t>(static_cast<uint16_t>(s) >> 8));
+    put(s);
+    if (channels == 2) put(static_cast<int16_t>(s / 2 + static_cast<int32_t>(r.next() % 16)));
   }
   return v;
 }
@@ -186,6 +193,15 @@ std::vector<case_spec> cases(const archive_nn::model_handle& tiny) {
     c.entries.push_back(file("img.ppm", ppm(40, 30)));
     c.entries.push_back(file("grey.pgm", pgm(33, 21)));
     c.entries.push_back(file("pic.bmp", bmp(17, 9)));
+    out.push_back(c);
+  }
+  {
+    // The mix codec's audio model (Profile 2): mono and stereo 16-bit PCM.
+    case_spec c;
+    c.name = "mix_audio";
+    c.codec = archive_nn::codec_choice::mix;
+    c.entries.push_back(file("mono.wav", wav(5000)));
+    c.entries.push_back(file("stereo.wav", wav(3001, 2)));
     out.push_back(c);
   }
   {

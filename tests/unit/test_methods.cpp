@@ -223,3 +223,57 @@ TEST_CASE("mix codec image profile refuses malformed parameters", "[methods][mix
   const uint8_t with_model[] = {16, 1, 40, 3, 0};
   CHECK(m->decode(with_model, sizeof with_model, out.data(), out.size(), p).err().code == errc::chunk_corrupt);
 }
+
+TEST_CASE("mix codec audio profile round trips any channel count and odd sizes, and beats the general model on PCM", "[methods][mix]") {
+  const methods::method* m = methods::find_method(static_cast<uint8_t>(methods::codec_id::mix));
+  // Two channels of a chirp with noise, 16-bit little endian.
+  std::vector<uint8_t> pcm;
+  uint32_t seed = 9;
+  for (int i = 0; i < 6000; ++i) {
+    const int base = static_cast<int>(8000 * std::sin(i * (0.01 + i * 0.000002)));
+    for (int c = 0; c < 2; ++c) {
+      seed = seed * 1103515245u + 12345u;
+      const int16_t s = static_cast<int16_t>(base / (c + 1) + static_cast<int>(seed >> 28) - 8);
+      pcm.push_back(static_cast<uint8_t>(s & 0xFF));
+      pcm.push_back(static_cast<uint8_t>(static_cast<uint16_t>(s) >> 8));
+    }
+  }
+  for (uint8_t channels : {uint8_t(1), uint8_t(2), uint8_t(3), uint8_t(8)}) {
+    for (size_t size : {pcm.size(), size_t(1), size_t(2), size_t(777)}) {
+      INFO("channels " << int(channels) << " size " << size);
+      methods::codec_params p;
+      p.audio_channels = channels;
+      auto coded = m->encode(pcm.data(), size, p);
+      REQUIRE(coded.ok());
+      REQUIRE(coded->size() >= 3);
+      CHECK((*coded)[1] == 2);  // Profile 2
+      std::vector<uint8_t> out(size);
+      REQUIRE(m->decode(coded->data(), coded->size(), out.data(), out.size(), {}).ok());
+      CHECK(std::equal(out.begin(), out.end(), pcm.begin()));
+    }
+  }
+  methods::codec_params audio;
+  audio.audio_channels = 2;
+  const auto as_audio = m->encode(pcm.data(), pcm.size(), audio);
+  const auto as_bytes = m->encode(pcm.data(), pcm.size(), {});
+  REQUIRE(as_audio.ok());
+  REQUIRE(as_bytes.ok());
+  CHECK(as_audio->size() * 10 < as_bytes->size() * 9);  // at least 10% smaller
+}
+
+TEST_CASE("mix codec audio profile refuses malformed parameters", "[methods][mix]") {
+  const methods::method* m = methods::find_method(static_cast<uint8_t>(methods::codec_id::mix));
+  std::vector<uint8_t> out(100);
+  methods::codec_params p;
+  const uint8_t channels_0[] = {16, 2, 0, 0};
+  CHECK(m->decode(channels_0, sizeof channels_0, out.data(), out.size(), p).err().code == errc::chunk_corrupt);
+  const uint8_t channels_9[] = {16, 2, 9, 0};
+  CHECK(m->decode(channels_9, sizeof channels_9, out.data(), out.size(), p).err().code == errc::chunk_corrupt);
+  const uint8_t cut[] = {16, 2};
+  CHECK(m->decode(cut, sizeof cut, out.data(), out.size(), p).err().code == errc::chunk_corrupt);
+  const auto tiny = test::tiny_model();
+  p.model = tiny.get();
+  p.codec_param = 64;
+  const uint8_t with_model[] = {16, 2, 1, 0};
+  CHECK(m->decode(with_model, sizeof with_model, out.data(), out.size(), p).err().code == errc::chunk_corrupt);
+}

@@ -210,9 +210,10 @@ struct archive_creator::impl {
     }
     return p;
   }
-  // Image chunks hold whole rows, so every chunk's model starts at a row's start.
+  // Image chunks hold whole rows and audio chunks whole frames, so every
+  // chunk's model starts at a row's (a frame's) start.
   static uint64_t row_aligned(uint64_t chunk, const chunk_plan& plan) {
-    const uint64_t stride = uint64_t(plan.image_width) * plan.pixel_bytes;
+    const uint64_t stride = plan.pixel_bytes ? uint64_t(plan.image_width) * plan.pixel_bytes : uint64_t(plan.channels) * 2;
     return stride && chunk > stride ? chunk / stride * stride : chunk;
   }
 

@@ -30,6 +30,7 @@ struct codec_params {
   bool text = false;              // encoder hint: the bytes are text (LZMA: lc 4, pb 0)
   uint32_t image_width = 0;       // encoder hint: pixels per row of an image payload (mix: Profile 1)
   uint8_t pixel_bytes = 0;        // encoder hint: bytes per pixel (1..4), 0 when not an image
+  uint8_t audio_channels = 0;     // encoder hint: 16-bit PCM with this many interleaved channels (mix: Profile 2)
 };
 
 struct method {

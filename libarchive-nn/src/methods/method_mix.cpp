@@ -12,6 +12,7 @@
 #include "byte_io.hpp"
 #include "coder/cdf.hpp"
 #include "methods/method.hpp"
+#include "mix/audio_predictor.hpp"
 #include "mix/binary_coder.hpp"
 #include "mix/predictor.hpp"
 #include "mix/image_predictor.hpp"
@@ -64,8 +65,8 @@ void code_byte(Predictor& pr, Code&& code_bit) {
   for (int i = 0; i < 8; ++i) pr.update(code_bit(pr.p()));
 }
 
-// Profile 1 (revision 2 only): the image model; no transformer.
-constexpr uint8_t profile_general = 0, profile_image = 1;
+// Profiles (revision 2 only): 1 the image model, 2 the audio model; no transformer in either.
+constexpr uint8_t profile_general = 0, profile_image = 1, profile_audio = 2;
 constexpr uint64_t image_width_max = uint64_t(1) << 24;
 constexpr uint8_t pixel_bytes_max = 4;
 
@@ -109,6 +110,53 @@ status decode_image(byte_reader& head, int bits, uint8_t* out, size_t out_size, 
   return ok_status();
 }
 
+// Profile 2: 16-bit little-endian samples, channels interleaved; a last odd
+// byte is coded as 8 bits at probability 1/2.
+result<std::vector<uint8_t>> encode_audio(const uint8_t* data, size_t size, int bits, const codec_params& p) {
+  byte_writer head;
+  head.u8(static_cast<uint8_t>(bits));
+  head.u8(profile_audio);
+  head.u8(p.audio_channels);
+  std::vector<uint8_t> out = std::move(head.buffer());
+  out.reserve(size / 2 + 16);
+  mix::binary_encoder enc(out);
+  mix::audio_predictor pr(bits, p.audio_channels);
+  for (size_t i = 0; i + 1 < size; i += 2) {
+    const uint32_t symbol = pr.symbol_of(static_cast<int16_t>(data[i] | data[i + 1] << 8));
+    for (int k = 15; k >= 0; --k) {
+      const int bit = static_cast<int>((symbol >> k) & 1);
+      enc.encode(bit, static_cast<uint32_t>(pr.p()));
+      pr.update(bit);
+    }
+  }
+  if (size % 2)
+    for (int k = 7; k >= 0; --k) enc.encode((data[size - 1] >> k) & 1, 2048);
+  enc.finish();
+  return out;
+}
+
+status decode_audio(byte_reader& head, int bits, uint8_t* out, size_t out_size, const codec_params& p) {
+  ANN_RETURN_ERROR_IF(p.model, chunk_corrupt, "mix chunk: Profile 2 (audio) with a model");
+  const uint8_t channels = head.u8();
+  ANN_RETURN_ERROR_IF(head.failed(), chunk_corrupt, "mix chunk: audio parameters cut short");
+  ANN_RETURN_ERROR_IF(channels == 0 || channels > mix::audio_predictor::channels_max, chunk_corrupt,
+                      "mix chunk: channels " + std::to_string(channels) + " outside [1, 8]");
+  mix::binary_decoder dec(head.current(), head.remaining());
+  mix::audio_predictor pr(bits, channels);
+  for (size_t i = 0; i + 1 < out_size; i += 2) {
+    for (int k = 0; k < 16; ++k) pr.update(dec.decode(static_cast<uint32_t>(pr.p())));
+    const uint16_t sample = static_cast<uint16_t>(pr.last_sample());
+    out[i] = static_cast<uint8_t>(sample & 0xFF);
+    out[i + 1] = static_cast<uint8_t>(sample >> 8);
+  }
+  if (out_size % 2) {
+    uint32_t c = 0;
+    for (int k = 0; k < 8; ++k) c = (c << 1) | static_cast<uint32_t>(dec.decode(2048));
+    out[out_size - 1] = static_cast<uint8_t>(c);
+  }
+  return ok_status();
+}
+
 template <class Rev>
 result<std::vector<uint8_t>> encode(const uint8_t* data, size_t size, const codec_params& p) {
   const bool with_model = p.codec_param != 0;
@@ -121,6 +169,10 @@ result<std::vector<uint8_t>> encode(const uint8_t* data, size_t size, const code
     if (with_model) return std::vector<uint8_t>{};
     if (p.pixel_bytes <= pixel_bytes_max && p.image_width >= 1 && p.image_width <= image_width_max)
       return encode_image(data, size, bits, p);
+  }
+  if (Rev::has_profile && p.audio_channels) {
+    if (with_model) return std::vector<uint8_t>{};
+    if (p.audio_channels <= mix::audio_predictor::channels_max) return encode_audio(data, size, bits, p);
   }
   const size_t window = with_model ? static_cast<size_t>(p.codec_param) : 0;
   const size_t model_windows = with_model ? (std::min(size, model_bytes) + window - 1) / window : 0;
@@ -185,6 +237,7 @@ status decode(const uint8_t* in, size_t in_size, uint8_t* out, size_t out_size, 
     const uint8_t profile = head.u8();
     ANN_RETURN_ERROR_IF(head.failed(), chunk_corrupt, "mix chunk: no Profile");
     if (profile == profile_image) return decode_image(head, bits, out, out_size, p);
+    if (profile == profile_audio) return decode_audio(head, bits, out, out_size, p);
     ANN_RETURN_ERROR_IF(profile != profile_general, chunk_corrupt, "mix chunk: Profile " + std::to_string(profile) + " unknown");
   }
   uint64_t model_windows = 0;
