@@ -1,6 +1,8 @@
 # Checks (or, with -DUPDATE=ON, rewrites) the generated examples of spec/:
 #   ann_spec_example                 == spec/examples/example_1.txt
 #                                    == the example_1 block of spec/archive_format.md
+#   ann_spec_example --mix           == spec/examples/mix_1.txt
+#                                    == the mix_1 block of spec/mix_codec.md
 #   ann_spec_example --write-archive == spec/examples/example_1.nna (byte for byte)
 #   ann_spec_example --range-coder   == spec/examples/range_coder_1.txt
 #                                    == the range_coder_1 block of spec/nn_codec.md
@@ -79,6 +81,10 @@ check_block(${SOURCE_DIR}/spec/archive_format.md example_1 "${walk}")
 run_tool(coder --range-coder)
 check_text(${examples}/range_coder_1.txt "${coder}")
 check_block(${SOURCE_DIR}/spec/nn_codec.md range_coder_1 "${coder}")
+
+run_tool(mix --mix)
+check_text(${examples}/mix_1.txt "${mix}")
+check_block(${SOURCE_DIR}/spec/mix_codec.md mix_1 "${mix}")
 
 if(UPDATE)
   run_tool(ignored --write-archive ${examples}/example_1.nna)
