@@ -11,6 +11,7 @@
 #include "archive/solid_plan.hpp"
 #include "common/thread_pool.hpp"
 #include "model/model.hpp"
+#include "transform/png.hpp"
 
 namespace archive_nn {
 inline namespace v1 {
@@ -255,7 +256,8 @@ struct archive_creator::impl {
         continue;
       }
       const std::vector<uint8_t>& bytes = content->bytes;
-      if (transform::analyze(bytes.data(), bytes.size(), bytes.size()).k != transform::kind::raw) {
+      if (transform::analyze(bytes.data(), bytes.size(), bytes.size()).k != transform::kind::raw ||
+          transform::may_be_png(bytes.data(), bytes.size())) {
         loose.push_back(i);  // pixels and samples keep their per-file layout
         continue;
       }
@@ -513,7 +515,13 @@ status archive_creator::impl::add_immediate(entry_header meta, byte_source& cont
     changed = changed || more != 0;
     whole.resize(static_cast<size_t>(total), 0);  // shrunk: zero-padded, reported below
   }
-  const transform::layout lay = transform::analyze(whole.data(), whole.size(), total);
+  // A PNG whose image data zlib rebuilds exactly becomes pixels (checked by
+  // undoing the transform before it is chosen); anything else as analyze says.
+  std::vector<uint8_t> png_stream;
+  transform::layout png_layout;
+  const bool png = in_memory && transform::analyze_png(whole.data(), whole.size(), png_layout, &png_stream);
+  const transform::layout lay = png ? png_layout : transform::analyze(whole.data(), whole.size(), total);
+  if (png) meta.size = png_stream.size();  // a png entry's Size is its stream's (spec §11.4)
   meta.transform = static_cast<uint8_t>(lay.k);
   meta.transform_header_size = lay.k == transform::kind::raw ? 0 : lay.header_size;
   meta.transform_payload_size = lay.k == transform::kind::raw ? 0 : lay.payload_size;
@@ -526,8 +534,9 @@ status archive_creator::impl::add_immediate(entry_header meta, byte_source& cont
   status result_status = ok_status();
   if (in_memory) {
     XXH64_update(hs, whole.data(), whole.size());
-    std::vector<uint8_t> stream = lay.k == transform::kind::bmp24 ? transform::forward(lay, whole.data(), whole.size())
-                                                                   : std::move(whole);
+    std::vector<uint8_t> stream = png                                ? std::move(png_stream)
+                                  : lay.k == transform::kind::bmp24 ? transform::forward(lay, whole.data(), whole.size())
+                                                                    : std::move(whole);
     size_t at = 0;
     for (int seg = 0; seg < 3 && result_status.ok(); ++seg) {
       const bool payload = seg == 1;

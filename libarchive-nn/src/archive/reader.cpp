@@ -11,6 +11,7 @@
 #include "archive/chunk_coding.hpp"
 #include "common/thread_pool.hpp"
 #include "model/model.hpp"
+#include "transform/png.hpp"
 #include "transform/transform.hpp"
 
 namespace archive_nn {
@@ -558,9 +559,9 @@ class archive_decoder {
         cur_layout_.header_size = cur_.transform ? cur_.transform_header_size : 0;
         cur_layout_.payload_size = cur_.transform ? cur_.transform_payload_size : cur_.size;
         cur_layout_.trailer_size = cur_.size - cur_layout_.header_size - cur_layout_.payload_size;
-        buffered_ = cur_layout_.k == transform::kind::bmp24;
+        buffered_ = cur_layout_.k == transform::kind::bmp24 || cur_layout_.k == transform::kind::png;
         if (cur_wanted_ && buffered_ && cur_.size > inverse_buffer_max)
-          fail(make_error(errc::limit_exceeded, "bmp24 entry larger than 256 MiB"));
+          fail(make_error(errc::limit_exceeded, std::string(transform::kind_name(cur_layout_.k)) + " entry larger than 256 MiB"));
       } else {
         end_item& e = std::get<end_item>(front);
         finish_entry(e);
@@ -591,8 +592,12 @@ class archive_decoder {
     if (!e.st.ok()) fail(e.st.err());
     if (cur_ok_ && buffered_) {
       std::vector<uint8_t> original;
-      if (!transform::inverse(cur_layout_, buffer_.data(), buffer_.size(), original)) {
-        fail(make_error(errc::transform_failed, "the bmp24 transform cannot be undone"));
+      const bool undone = cur_layout_.k == transform::kind::png
+                              ? transform::inverse_png(cur_layout_, buffer_.data(), buffer_.size(), original)
+                              : transform::inverse(cur_layout_, buffer_.data(), buffer_.size(), original);
+      if (!undone) {
+        fail(make_error(errc::transform_failed,
+                        std::string("the ") + transform::kind_name(cur_layout_.k) + " transform cannot be undone"));
       } else {
         XXH64_update(hash_, original.data(), original.size());
         status st = visitor_.write(original.data(), original.size());

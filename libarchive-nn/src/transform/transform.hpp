@@ -20,6 +20,8 @@ enum class kind : uint8_t {
   pnm = 1,        // PPM/PGM (P5/P6, maxval <= 255): header verbatim, pixels as image stream
   wav_pcm16 = 2,  // RIFF WAVE, PCM 16-bit: header verbatim, samples as audio stream
   bmp24 = 3,      // BMP 24-bit uncompressed: header verbatim, rows to top-down RGB
+  png = 4,        // PNG, 8-bit, zlib-rebuildable: descriptor and chunks, pixels unfiltered (transform/png.hpp,
+                  // in the codec library: it needs zlib, which this dependency-free part does not link)
 };
 
 // The transformed stream is header || payload || trailer, each a byte range
