@@ -276,6 +276,9 @@ bool analyze_png(const uint8_t* data, size_t size, layout& l, std::vector<uint8_
   }
   if (idat_sizes.empty()) return false;
   if (in_idat) after_idat = pos;
+  // Deflate expands at most ~1032:1: a claim beyond that is false, and is
+  // refused before the rows are allocated.
+  if (g.filtered_size() > uint64_t(compressed.size()) * 1032 + 1024) return false;
   std::vector<uint8_t> filtered(static_cast<size_t>(g.filtered_size()));
   if (!inflate_all(compressed.data(), compressed.size(), filtered)) return false;
   zlib_params zp;
