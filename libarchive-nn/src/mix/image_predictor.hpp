@@ -6,7 +6,8 @@
 // neighbours' residuals, the local gradients, other predictors' disagreement
 // with the prediction and the inter-channel error, four mixers (by channel,
 // local activity, the previous channel's residual) and a final mixer model
-// the residual's bits; two APMs refine them. As CALIC and JPEG-LS predict
+// the residual's bits; two APMs refine them. An adaptive linear filter's
+// estimate of the residual is one more context. As CALIC and JPEG-LS predict
 // and then model residuals in context, and paq8px's im24 mixes many such
 // contexts.
 #pragma once
@@ -25,7 +26,8 @@ namespace mix {
 
 class image_predictor {
  public:
-  static constexpr int maps = 18;
+  static constexpr int maps = 20;
+  static constexpr int lms_taps = 8;
   static constexpr int first_mixers = 4;
 
   // bits: log2 of each context map's slots; capacity: the chunk's size;
@@ -49,6 +51,11 @@ class image_predictor {
   size_t pos_ = 0;
   uint32_t stride_, pixel_bytes_;
   int prediction_ = 0, channel_ = 0, activity_ = 0;
+  // An NLMS filter per channel that predicts the residual x - prediction from
+  // the neighbours' differences to the prediction (a context, not the base).
+  int32_t lms_weights_[4 * lms_taps] = {};
+  int lms_inputs_[lms_taps] = {};
+  int lms_correction_ = 0;
   uint64_t west_residual_ = 0;
   std::vector<checked_map> maps_;
   uint64_t hashes_[maps] = {};
