@@ -53,8 +53,8 @@ std::string mode_string(const archive_nn::entry_header& h) {
 }
 
 const char* transform_name(uint8_t t) {
-  static const char* names[] = {"raw", "pnm", "wav_pcm16", "bmp24"};
-  return t < 4 ? names[t] : "unknown";
+  static const char* names[] = {"raw", "pnm", "wav_pcm16", "bmp24", "png"};
+  return t < 5 ? names[t] : "unknown";
 }
 
 }  // namespace
