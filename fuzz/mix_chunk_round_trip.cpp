@@ -49,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     plan.candidates = {mix.id};
     plan.image_width = image_width;
     plan.pixel_bytes = pixel_bytes;
-    plan.channels = audio_channels;
+    plan.pcm_channels = audio_channels;
     plan.model = p.model;
     plan.model_id = p.model ? 1 : 0;
     plan.nn_window = window;

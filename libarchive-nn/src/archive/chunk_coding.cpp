@@ -23,7 +23,7 @@ methods::codec_params params_for(const variant& v, const chunk_plan& plan) {
   p.text = plan.text;
   p.image_width = plan.image_width;
   p.pixel_bytes = plan.pixel_bytes;
-  if (methods::is_mix(v.id)) p.audio_channels = static_cast<uint8_t>(plan.channels <= 255 ? plan.channels : 0);
+  if (methods::is_mix(v.id)) p.audio_channels = plan.pcm_channels;
   if (v.id == methods::codec_id::nn || (methods::is_mix(v.id) && v.with_model)) {
     p.model = plan.model;
     p.codec_param = plan.nn_window;

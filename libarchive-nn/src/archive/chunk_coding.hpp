@@ -19,6 +19,7 @@ struct chunk_plan {
   uint16_t channels = 0;  // flac
   uint32_t image_width = 0;  // image payloads: pixels per row (the mix codec's image model)
   uint8_t pixel_bytes = 0;   // image payloads: bytes per pixel; 0 otherwise
+  uint8_t pcm_channels = 0;  // 16-bit PCM payloads: channels (the mix codec's audio model); 0 otherwise
   int level = 0;
   bool text = false;        // codec hint (LZMA literal context)
   bool probe = true;        // large chunks: only the variant smallest on a 64 KiB probe codes the chunk

@@ -209,12 +209,14 @@ struct archive_creator::impl {
       p.image_width = lay.image_width;
       p.pixel_bytes = lay.pixel_bytes;
     }
+    if (payload && lay.what == transform::modality::audio && lay.channels <= 255)
+      p.pcm_channels = static_cast<uint8_t>(lay.channels);
     return p;
   }
   // Image chunks hold whole rows and audio chunks whole frames, so every
   // chunk's model starts at a row's (a frame's) start.
   static uint64_t row_aligned(uint64_t chunk, const chunk_plan& plan) {
-    const uint64_t stride = plan.pixel_bytes ? uint64_t(plan.image_width) * plan.pixel_bytes : uint64_t(plan.channels) * 2;
+    const uint64_t stride = plan.pixel_bytes ? uint64_t(plan.image_width) * plan.pixel_bytes : uint64_t(plan.pcm_channels) * 2;
     return stride && chunk > stride ? chunk / stride * stride : chunk;
   }
 
