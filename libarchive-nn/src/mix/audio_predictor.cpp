@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "mix/byte_context.hpp"
+
 namespace archive_nn {
 inline namespace v1 {
 namespace mix {
@@ -63,8 +65,7 @@ audio_predictor::audio_predictor(int bits, uint32_t channels)
 }
 
 uint32_t audio_predictor::symbol_of(int sample) const {
-  const int e = static_cast<int16_t>(static_cast<uint16_t>(sample - prediction_));
-  return e >= 0 ? 2u * static_cast<uint32_t>(e) : 2u * static_cast<uint32_t>(-e) - 1u;
+  return zigzag(static_cast<int16_t>(static_cast<uint16_t>(sample - prediction_)));
 }
 
 // The cascade: the difference filter predicts d = s - previous, the first
@@ -111,7 +112,7 @@ void audio_predictor::byte_start() {
 int audio_predictor::p() {
   if (bit_ == 4)
     for (int i = 0; i < maps; ++i) maps_[static_cast<size_t>(i)].select(hashes_[i], c0_);
-  const uint32_t j = (1u << (bit_ & 3)) | (c0_ & ((1u << (bit_ & 3)) - 1));
+  const uint32_t j = nibble_slot(bit_, c0_);
   for (int i = 0; i < maps; ++i) x_[i] = stretch(maps_[static_cast<size_t>(i)].p(j));
   x_[maps] = 256;
   const size_t by_scale = static_cast<size_t>(byte_ * 21 + scale_) * 256 + c0_;
@@ -164,9 +165,7 @@ void audio_predictor::update(int bit) {
     byte_start();
     return;
   }
-  const uint32_t z = high_ << 8 | (c0_ & 255);
-  const int e = (z & 1) ? -static_cast<int>((z + 1) / 2) : static_cast<int>(z / 2);
-  sample_done(static_cast<int16_t>(static_cast<uint16_t>(prediction_ + e)));
+  sample_done(static_cast<int16_t>(static_cast<uint16_t>(prediction_ + unzigzag(high_ << 8 | (c0_ & 255)))));
 }
 
 }  // namespace mix

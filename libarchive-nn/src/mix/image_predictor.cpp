@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "mix/byte_context.hpp"
+
 namespace archive_nn {
 inline namespace v1 {
 namespace mix {
@@ -13,7 +15,6 @@ constexpr int first_rate = 3, final_rate = 6;
 constexpr int lms_mu_shift = 3;  // measured: 2 and 3 within 0.05%, 4 +0.2%, 6 +0.6% on the evaluation images
 
 int clamp255(int v) { return v < 0 ? 0 : v > 255 ? 255 : v; }
-int zigzag(int e) { return e >= 0 ? 2 * e : -2 * e - 1; }
 int median_predictor(int w, int n, int nw) {
   const int hi = std::max(w, n), lo = std::min(w, n);
   return nw >= hi ? lo : nw <= lo ? hi : w + n - nw;
@@ -50,7 +51,7 @@ image_predictor::image_predictor(int bits, size_t capacity, uint32_t width, uint
 }
 
 int image_predictor::symbol_of(uint8_t x) const {
-  return zigzag(static_cast<int8_t>(static_cast<uint8_t>(x - prediction_)));
+  return static_cast<int>(zigzag(static_cast<int8_t>(static_cast<uint8_t>(x - prediction_))));
 }
 
 // Neighbours outside the image take the nearest available: W at the left
@@ -143,7 +144,7 @@ void image_predictor::byte_start() {
 int image_predictor::p() {
   if (bit_ == 4)
     for (int i = 0; i < maps; ++i) maps_[static_cast<size_t>(i)].select(hashes_[i], c0_);
-  const uint32_t j = (1u << (bit_ & 3)) | (c0_ & ((1u << (bit_ & 3)) - 1));
+  const uint32_t j = nibble_slot(bit_, c0_);
   int k = 0;
   for (auto& m : maps_) x_[k++] = stretch(m.p(j));
   x_[k] = 256;  // bias
@@ -170,9 +171,8 @@ void image_predictor::update(int bit) {
   apm_west_.update(bit);
   c0_ = (c0_ << 1) | static_cast<uint32_t>(bit);
   if (++bit_ == 8) {
-    const int z = static_cast<int>(c0_ & 255);
-    const int e = (z & 1) ? -(z + 1) / 2 : z / 2;
-    const uint8_t x = static_cast<uint8_t>(prediction_ + e);
+    const uint32_t z = c0_ & 255;
+    const uint8_t x = static_cast<uint8_t>(prediction_ + unzigzag(z));
     // NLMS step toward the residual (x - prediction, unwrapped).
     const int error = (x - prediction_) - lms_correction_;
     int64_t energy = 64;

@@ -2,17 +2,11 @@
 
 #include <algorithm>
 
+#include "mix/byte_context.hpp"
+
 namespace archive_nn {
 inline namespace v1 {
 namespace mix {
-namespace {
-
-bool is_word_byte(uint32_t c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 128;
-}
-
-}  // namespace
-
 predictor::predictor(int bits, size_t capacity)
     : match_(bits - 2),
       by_c0_(mixer_inputs, 256, mixer_rate),
@@ -25,16 +19,6 @@ predictor::predictor(int bits, size_t capacity)
   for (int i = 0; i < 8; ++i) maps_.emplace_back(bits, order_limit);
   std::fill(std::begin(order0_), std::end(order0_), counter_init);
   byte_done();
-}
-
-// P(bit = 1) of the transformer: of the bytes still possible, [lo, hi), the
-// share of those whose next bit is 1, [mid, hi), in its frequency table.
-int predictor::transformer_p() const {
-  const uint32_t v = c0_ - (1u << bit_);  // the bits seen so far
-  const uint32_t lo = v << (8 - bit_), hi = (v + 1) << (8 - bit_), mid = lo + (1u << (7 - bit_));
-  const uint64_t all = cum_[hi] - cum_[lo], ones = cum_[hi] - cum_[mid];
-  const int p = static_cast<int>((ones << 12) / all);
-  return std::min(4095, std::max(1, p));
 }
 
 void predictor::byte_done() {
@@ -65,13 +49,13 @@ void predictor::byte_done() {
 int predictor::p() {
   if (bit_ == 4)
     for (int i = 0; i < 8; ++i) maps_[static_cast<size_t>(i)].select(hashes_[i], c0_);
-  const uint32_t j = (1u << (bit_ & 3)) | (c0_ & ((1u << (bit_ & 3)) - 1));
+  const uint32_t j = nibble_slot(bit_, c0_);
   x_[0] = stretch(counter_p(order0_[c0_]));
   for (int i = 0; i < 7; ++i) x_[1 + i] = stretch(maps_[static_cast<size_t>(i)].p(j));
   expected_ = match_.expected(hist_.data(), bit_, c0_);
   x_[8] = match_.input(expected_);
   if (cum_) {
-    p_transformer_ = transformer_p();
+    p_transformer_ = transformer_bit_p(cum_, bit_, c0_);
     x_[9] = stretch(p_transformer_);
     x_[10] = stretch(apm_transformer_.refine(p_transformer_, static_cast<size_t>(bit_ * 256 + top_)));
   } else {

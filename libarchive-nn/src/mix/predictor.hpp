@@ -46,7 +46,6 @@ class predictor {
 
  private:
   void byte_done();
-  int transformer_p() const;
 
   std::vector<uint8_t> hist_;
   std::vector<context_map> maps_;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "mix/byte_context.hpp"
+
 namespace archive_nn {
 inline namespace v1 {
 namespace mix {
@@ -11,10 +13,6 @@ constexpr uint32_t map_limit = 6;   // counter count limit (as revision 1)
 constexpr int first_rate = 3;       // first-layer mixers: measured 3 best of 3, 6, 10 on text
 constexpr int final_rate = 6;       // final mixer: 4-8 within 0.1%
 constexpr uint64_t mul_a = 0x9E3779B97F4A7C15ull, mul_b = 0x2545F4914F6CDD1Dull, mul_c = 0xD6E8FEB86659FD93ull;
-
-bool is_word_byte(uint32_t c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 128;
-}
 
 }  // namespace
 
@@ -36,14 +34,6 @@ predictor_v2::predictor_v2(int bits, size_t capacity)
   mixers_.emplace_back(inputs, 64 * 8, first_rate);   // by the column (at most 63) x bit position
   std::fill(std::begin(order0_), std::end(order0_), counter_init);
   byte_done();
-}
-
-int predictor_v2::transformer_p() const {
-  const uint32_t v = c0_ - (1u << bit_);  // the bits seen so far
-  const uint32_t lo = v << (8 - bit_), hi = (v + 1) << (8 - bit_), mid = lo + (1u << (7 - bit_));
-  const uint64_t all = cum_[hi] - cum_[lo], ones = cum_[hi] - cum_[mid];
-  const int p = static_cast<int>((ones << 12) / all);
-  return std::min(4095, std::max(1, p));
 }
 
 // The state that the byte c just coded changes: history, words, lines,
@@ -103,14 +93,14 @@ void predictor_v2::byte_done() {
 int predictor_v2::p() {
   if (bit_ == 4)
     for (int i = 0; i < maps; ++i) maps_[static_cast<size_t>(i)].select(hashes_[i], c0_);
-  const uint32_t j = (1u << (bit_ & 3)) | (c0_ & ((1u << (bit_ & 3)) - 1));
+  const uint32_t j = nibble_slot(bit_, c0_);
   int k = 0;
   x_[k++] = stretch(counter_p(order0_[c0_]));
   for (auto& m : maps_) x_[k++] = stretch(m.p(j));
   expected_ = match_.expected(hist_.data(), bit_, c0_);
   x_[k++] = match_.input(expected_);
   if (cum_) {
-    const int pt = transformer_p();
+    const int pt = transformer_bit_p(cum_, bit_, c0_);
     x_[k++] = stretch(pt);
     x_[k++] = stretch(apm_transformer_.refine(pt, static_cast<size_t>(bit_ * 256 + top_)));
   } else {

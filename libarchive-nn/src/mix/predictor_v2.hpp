@@ -47,7 +47,6 @@ class predictor_v2 {
  private:
   void byte_done();
   void observe(uint32_t c);
-  int transformer_p() const;
 
   std::vector<uint8_t> hist_;
   std::vector<checked_map> maps_;

@@ -3,7 +3,10 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
+
+#include "byte_io.hpp"
 
 namespace archive_nn {
 inline namespace v1 {
@@ -18,23 +21,6 @@ constexpr uint64_t stream_max = uint64_t(256) << 20;  // spec §10: buffered ent
 uint32_t be32(const uint8_t* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
 void put_be32(std::vector<uint8_t>& v, uint32_t x) {
   for (int i = 3; i >= 0; --i) v.push_back(static_cast<uint8_t>(x >> (8 * i)));
-}
-void put_varint(std::vector<uint8_t>& v, uint64_t x) {
-  while (x >= 0x80) {
-    v.push_back(static_cast<uint8_t>(x | 0x80));
-    x >>= 7;
-  }
-  v.push_back(static_cast<uint8_t>(x));
-}
-bool get_varint(const uint8_t* data, size_t size, size_t& pos, uint64_t& x) {
-  x = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    if (pos >= size) return false;
-    const uint8_t b = data[pos++];
-    x |= uint64_t(b & 0x7F) << shift;
-    if (!(b & 0x80)) return true;
-  }
-  return false;
 }
 
 struct geometry {
@@ -192,27 +178,28 @@ struct descriptor {
 };
 
 bool parse_descriptor(const uint8_t* data, size_t size, descriptor& d, geometry& g) {
-  if (size < 4) return false;
-  d.zp = zlib_params{data[0], data[1], data[2], data[3]};
-  if (d.zp.level > 9 || d.zp.mem_level < 1 || d.zp.mem_level > 9 || d.zp.strategy > Z_FIXED || d.zp.window_bits < 8 ||
-      d.zp.window_bits > 15)
+  byte_reader in(data, size);
+  d.zp.level = in.u8();
+  d.zp.mem_level = in.u8();
+  d.zp.strategy = in.u8();
+  d.zp.window_bits = in.u8();
+  if (in.failed() || d.zp.level > 9 || d.zp.mem_level < 1 || d.zp.mem_level > 9 || d.zp.strategy > Z_FIXED ||
+      d.zp.window_bits < 8 || d.zp.window_bits > 15)
     return false;
-  size_t pos = 4;
-  uint64_t count = 0;
-  if (!get_varint(data, size, pos, count) || count == 0 || count > size) return false;
+  const uint64_t count = in.varint();
+  if (in.failed() || count == 0 || count > in.remaining()) return false;  // every size takes a byte at least
   d.idat_sizes.resize(static_cast<size_t>(count));
-  for (auto& s : d.idat_sizes)
-    if (!get_varint(data, size, pos, s) || s > 0x7FFFFFFFu) return false;
-  if (!get_varint(data, size, pos, d.prefix_size) || d.prefix_size > size - pos) return false;
+  for (auto& n : d.idat_sizes)
+    if ((n = in.varint()) > 0x7FFFFFFFu) return false;
+  d.prefix_size = in.varint();
   // The filter bytes follow the prefix, whose IHDR gives their count.
-  d.prefix = data + pos;
-  if (!read_ihdr(d.prefix, static_cast<size_t>(d.prefix_size), g)) return false;
-  pos += static_cast<size_t>(d.prefix_size);
-  if (size - pos < g.height) return false;
-  d.types = data + pos;
+  d.prefix = in.bytes(static_cast<size_t>(std::min<uint64_t>(d.prefix_size, SIZE_MAX)));
+  if (in.failed() || !read_ihdr(d.prefix, static_cast<size_t>(d.prefix_size), g)) return false;
+  d.types = in.bytes(g.height);
+  if (in.failed()) return false;
   for (uint32_t y = 0; y < g.height; ++y)
     if (d.types[y] > 4) return false;
-  d.size = pos + g.height;
+  d.size = in.position();
   return true;
 }
 
@@ -286,11 +273,15 @@ bool analyze_png(const uint8_t* data, size_t size, layout& l, std::vector<uint8_
   std::vector<uint8_t> raw, types;
   if (!unfilter(filtered, g, raw, types)) return false;
 
-  std::vector<uint8_t> s = {static_cast<uint8_t>(zp.level), static_cast<uint8_t>(zp.mem_level),
-                            static_cast<uint8_t>(zp.strategy), static_cast<uint8_t>(zp.window_bits)};
-  put_varint(s, idat_sizes.size());
-  for (uint64_t n : idat_sizes) put_varint(s, n);
-  put_varint(s, first_idat);
+  byte_writer head;
+  head.u8(static_cast<uint8_t>(zp.level));
+  head.u8(static_cast<uint8_t>(zp.mem_level));
+  head.u8(static_cast<uint8_t>(zp.strategy));
+  head.u8(static_cast<uint8_t>(zp.window_bits));
+  head.varint(idat_sizes.size());
+  for (uint64_t n : idat_sizes) head.varint(n);
+  head.varint(first_idat);
+  std::vector<uint8_t> s = std::move(head.buffer());
   s.insert(s.end(), data, data + first_idat);
   s.insert(s.end(), types.begin(), types.end());
   const size_t header = s.size();
