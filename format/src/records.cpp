@@ -345,7 +345,7 @@ status parse_entry_body(const uint8_t* data, size_t size, const reader_limits& l
   ANN_RETURN_ERROR_IF((e.type == entry_type::symlink || e.type == entry_type::hardlink) == e.link.empty(),
                       field_invalid, "entry header: link target present/missing for this type");
   ANN_RETURN_ERROR_IF(e.type != entry_type::file && e.transform != 0, field_invalid, "entry header: transform on a non-file entry");
-  ANN_RETURN_ERROR_IF(e.transform > 4, field_invalid, "entry header: unknown transform");
+  ANN_RETURN_ERROR_IF(e.transform > 5, field_invalid, "entry header: unknown transform");
   ANN_RETURN_ERROR_IF(e.transform != 0 && (e.transform_header_size > e.size ||
                                            e.transform_payload_size > e.size - e.transform_header_size),
                       field_invalid, "entry header: transform sizes exceed the entry size");

@@ -11,6 +11,7 @@
 #include "archive/solid_plan.hpp"
 #include "common/thread_pool.hpp"
 #include "model/model.hpp"
+#include "transform/jpeg.hpp"
 #include "transform/png.hpp"
 
 namespace archive_nn {
@@ -211,6 +212,8 @@ struct archive_creator::impl {
     }
     if (payload && lay.what == transform::modality::audio && lay.channels <= 255)
       p.pcm_channels = static_cast<uint8_t>(lay.channels);
+    if (lay.k == transform::kind::jpeg && opt.codec == codec_choice::automatic)
+      p.candidates = {methods::codec_id::zstd};  // JPEG XL is entropy-coded: zstd fails fast, the chunk is stored
     return p;
   }
   // Image chunks hold whole rows and audio chunks whole frames, so every
@@ -259,8 +262,8 @@ struct archive_creator::impl {
       }
       const std::vector<uint8_t>& bytes = content->bytes;
       if (transform::analyze(bytes.data(), bytes.size(), bytes.size()).k != transform::kind::raw ||
-          transform::may_be_png(bytes.data(), bytes.size())) {
-        loose.push_back(i);  // pixels and samples keep their per-file layout
+          transform::may_be_png(bytes.data(), bytes.size()) || transform::may_be_jpeg(bytes.data(), bytes.size())) {
+        loose.push_back(i);  // pixels, samples and JPEGs keep their per-file layout
         continue;
       }
       solid_candidate c;
@@ -517,13 +520,17 @@ status archive_creator::impl::add_immediate(entry_header meta, byte_source& cont
     changed = changed || more != 0;
     whole.resize(static_cast<size_t>(total), 0);  // shrunk: zero-padded, reported below
   }
-  // A PNG whose image data zlib rebuilds exactly becomes pixels (checked by
+  // A PNG whose image data zlib rebuilds exactly becomes pixels, a JPEG that
+  // libjxl transcodes and rebuilds exactly becomes JPEG XL (each checked by
   // undoing the transform before it is chosen); anything else as analyze says.
-  std::vector<uint8_t> png_stream;
-  transform::layout png_layout;
-  const bool png = in_memory && transform::analyze_png(whole.data(), whole.size(), png_layout, &png_stream);
-  const transform::layout lay = png ? png_layout : transform::analyze(whole.data(), whole.size(), total);
-  if (png) meta.size = png_stream.size();  // a png entry's Size is its stream's (spec §11.4)
+  std::vector<uint8_t> coded_stream;
+  transform::layout coded_layout;
+  // (The JPEG XL coding is compression: --codec store leaves JPEGs alone.)
+  const bool coded = in_memory && (transform::analyze_png(whole.data(), whole.size(), coded_layout, &coded_stream) ||
+                                   (p.opt.codec != codec_choice::stored && transform::may_be_jpeg(whole.data(), whole.size()) &&
+                                    transform::analyze_jpeg(whole.data(), whole.size(), coded_layout, &coded_stream)));
+  const transform::layout lay = coded ? coded_layout : transform::analyze(whole.data(), whole.size(), total);
+  if (coded) meta.size = coded_stream.size();  // a png or jpeg entry's Size is its stream's (spec §11.4, §11.5)
   meta.transform = static_cast<uint8_t>(lay.k);
   meta.transform_header_size = lay.k == transform::kind::raw ? 0 : lay.header_size;
   meta.transform_payload_size = lay.k == transform::kind::raw ? 0 : lay.payload_size;
@@ -536,7 +543,7 @@ status archive_creator::impl::add_immediate(entry_header meta, byte_source& cont
   status result_status = ok_status();
   if (in_memory) {
     XXH64_update(hs, whole.data(), whole.size());
-    std::vector<uint8_t> stream = png                                ? std::move(png_stream)
+    std::vector<uint8_t> stream = coded                              ? std::move(coded_stream)
                                   : lay.k == transform::kind::bmp24 ? transform::forward(lay, whole.data(), whole.size())
                                                                     : std::move(whole);
     size_t at = 0;

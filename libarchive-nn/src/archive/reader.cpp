@@ -11,6 +11,7 @@
 #include "archive/chunk_coding.hpp"
 #include "common/thread_pool.hpp"
 #include "model/model.hpp"
+#include "transform/jpeg.hpp"
 #include "transform/png.hpp"
 #include "transform/transform.hpp"
 
@@ -559,7 +560,8 @@ class archive_decoder {
         cur_layout_.header_size = cur_.transform ? cur_.transform_header_size : 0;
         cur_layout_.payload_size = cur_.transform ? cur_.transform_payload_size : cur_.size;
         cur_layout_.trailer_size = cur_.size - cur_layout_.header_size - cur_layout_.payload_size;
-        buffered_ = cur_layout_.k == transform::kind::bmp24 || cur_layout_.k == transform::kind::png;
+        buffered_ = cur_layout_.k == transform::kind::bmp24 || cur_layout_.k == transform::kind::png ||
+                    cur_layout_.k == transform::kind::jpeg;
         if (cur_wanted_ && buffered_ && cur_.size > inverse_buffer_max)
           fail(make_error(errc::limit_exceeded, std::string(transform::kind_name(cur_layout_.k)) + " entry larger than 256 MiB"));
       } else {
@@ -592,9 +594,10 @@ class archive_decoder {
     if (!e.st.ok()) fail(e.st.err());
     if (cur_ok_ && buffered_) {
       std::vector<uint8_t> original;
-      const bool undone = cur_layout_.k == transform::kind::png
-                              ? transform::inverse_png(cur_layout_, buffer_.data(), buffer_.size(), original)
-                              : transform::inverse(cur_layout_, buffer_.data(), buffer_.size(), original);
+      const bool undone =
+          cur_layout_.k == transform::kind::png    ? transform::inverse_png(cur_layout_, buffer_.data(), buffer_.size(), original)
+          : cur_layout_.k == transform::kind::jpeg ? transform::inverse_jpeg(cur_layout_, buffer_.data(), buffer_.size(), original)
+                                                   : transform::inverse(cur_layout_, buffer_.data(), buffer_.size(), original);
       if (!undone) {
         fail(make_error(errc::transform_failed,
                         std::string("the ") + transform::kind_name(cur_layout_.k) + " transform cannot be undone"));

@@ -234,6 +234,7 @@ const char* kind_name(kind k) {
     case kind::wav_pcm16: return "wav_pcm16";
     case kind::bmp24: return "bmp24";
     case kind::png: return "png";
+    case kind::jpeg: return "jpeg";
   }
   return "unknown";
 }

@@ -22,6 +22,7 @@ enum class kind : uint8_t {
   bmp24 = 3,      // BMP 24-bit uncompressed: header verbatim, rows to top-down RGB
   png = 4,        // PNG, 8-bit, zlib-rebuildable: descriptor and chunks, pixels unfiltered (transform/png.hpp,
                   // in the codec library: it needs zlib, which this dependency-free part does not link)
+  jpeg = 5,       // JPEG transcoded by libjxl to JPEG XL with reconstruction data (transform/jpeg.hpp, codec library)
 };
 
 // The transformed stream is header || payload || trailer, each a byte range
