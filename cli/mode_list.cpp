@@ -53,8 +53,8 @@ std::string mode_string(const archive_nn::entry_header& h) {
 }
 
 const char* transform_name(uint8_t t) {
-  static const char* names[] = {"raw", "pnm", "wav_pcm16", "bmp24", "png"};
-  return t < 5 ? names[t] : "unknown";
+  static const char* names[] = {"raw", "pnm", "wav_pcm16", "bmp24", "png", "jpeg"};  // spec/archive_format.md §11
+  return t < sizeof names / sizeof names[0] ? names[t] : "unknown";
 }
 
 }  // namespace

@@ -10,4 +10,5 @@ find_package(Threads REQUIRED)
 find_package(Boost REQUIRED COMPONENTS program_options)
 if(ANN_BUILD_TESTS)
   find_package(Catch2 2 REQUIRED)
+  pkg_check_modules(LIBJPEG REQUIRED IMPORTED_TARGET libjpeg)  # the jpeg transform's tests write their JPEGs
 endif()

@@ -525,7 +525,7 @@ status archive_creator::impl::add_immediate(entry_header meta, byte_source& cont
   // undoing the transform before it is chosen); anything else as analyze says.
   std::vector<uint8_t> coded_stream;
   transform::layout coded_layout;
-  // (The JPEG XL coding is compression: --codec store leaves JPEGs alone.)
+  // (The JPEG XL coding is compression: --codec stored leaves JPEGs alone.)
   const bool coded = in_memory && (transform::analyze_png(whole.data(), whole.size(), coded_layout, &coded_stream) ||
                                    (p.opt.codec != codec_choice::stored && transform::may_be_jpeg(whole.data(), whole.size()) &&
                                     transform::analyze_jpeg(whole.data(), whole.size(), coded_layout, &coded_stream)));

@@ -60,6 +60,15 @@ struct decoder_deleter {
   void operator()(JxlDecoder* d) const { JxlDecoderDestroy(d); }
 };
 
+// Whether the file has its end-of-image marker: entropy-coded data never
+// holds FF D9 (a coded FF is followed by 00), so its absence means a cut
+// file, which libjxl refuses after parsing it (and complaining on stderr).
+bool has_end_marker(const uint8_t* data, size_t size) {
+  for (size_t i = size - 1; i > 2; --i)
+    if (data[i] == 0xD9 && data[i - 1] == 0xFF) return true;
+  return false;
+}
+
 bool transcode(const uint8_t* data, size_t size, int effort, std::vector<uint8_t>& jxl) {
   std::unique_ptr<JxlEncoder, encoder_deleter> enc(JxlEncoderCreate(nullptr));
   if (!enc) return false;
@@ -130,7 +139,7 @@ bool may_be_jpeg(const uint8_t* data, size_t size) {
 bool analyze_jpeg(const uint8_t* data, size_t size, layout& l, std::vector<uint8_t>* stream, int effort) {
   uint32_t width = 0, height = 0;
   if (!may_be_jpeg(data, size) || size > file_max || !frame_size(data, size, width, height) ||
-      uint64_t(width) * height > pixels_max)
+      uint64_t(width) * height > pixels_max || !has_end_marker(data, size))
     return false;
   std::vector<uint8_t> jxl;
   if (!transcode(data, size, effort, jxl)) return false;
