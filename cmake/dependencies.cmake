@@ -5,10 +5,10 @@ pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(LZMA REQUIRED IMPORTED_TARGET liblzma)
 pkg_check_modules(FLAC REQUIRED IMPORTED_TARGET flac)
 pkg_check_modules(JXL REQUIRED IMPORTED_TARGET libjxl)
+pkg_check_modules(LIBJPEG REQUIRED IMPORTED_TARGET libjpeg)  # tests and fuzzers write their JPEGs with it
 find_package(ZLIB REQUIRED)
 find_package(Threads REQUIRED)
 find_package(Boost REQUIRED COMPONENTS program_options)
 if(ANN_BUILD_TESTS)
   find_package(Catch2 2 REQUIRED)
-  pkg_check_modules(LIBJPEG REQUIRED IMPORTED_TARGET libjpeg)  # the jpeg transform's tests write their JPEGs
 endif()
