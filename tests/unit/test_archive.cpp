@@ -77,6 +77,46 @@ TEST_CASE("a referenced model that is missing fails naming its hash; embedded mo
   CHECK(r.entries[0].data == text);
 }
 
+TEST_CASE("the Model_Record is written only when a chunk may use the model", "[archive][model]") {
+  auto m = test::tiny_model();
+  if (!m) m = test::random_model(32, 2, 4, 64, 128, 9);
+  // Pixels and samples: the mix codec's image and audio models leave the
+  // transformer out, so the archive is byte for byte the one without a model.
+  std::string ppm = "P6\n40 30\n255\n";
+  for (int i = 0; i < 40 * 30 * 3; ++i) ppm.push_back(static_cast<char>((i * 7 + i / 120 * 3) & 0xFF));
+  const std::vector<uint8_t> image(ppm.begin(), ppm.end());
+  const auto text = test::text_bytes(3000, 8);
+  for (bool embed : {false, true})
+    for (bool solid : {false, true}) {
+      INFO("embedded " << embed << ", solid " << solid);
+      create_options with;
+      with.model = m;
+      with.embed_model = embed;
+      with.solid_block_size = solid ? (uint64_t(1) << 20) : 0;
+      create_options without = with;
+      without.model = nullptr;
+      without.embed_model = false;
+      const std::vector<test::mem_entry> pixels = {{test::file_header("a.ppm", image.size()), image}};
+      const auto a = test::make_solid_archive(pixels, with), b = test::make_solid_archive(pixels, without);
+      CHECK(a == b);
+      const auto r = test::read_all(a);
+      REQUIRE(r.entries.size() == 1);
+      CHECK(r.entries[0].data == image);
+      // With text beside it, the record comes (before the text's entry or block).
+      const std::vector<test::mem_entry> both = {pixels[0], {test::file_header("t.txt", text.size()), text}};
+      const auto c = test::make_solid_archive(both, with), d = test::make_solid_archive(both, without);
+      CHECK(c.size() > d.size());
+      test::read_result rc = embed ? test::read_all(c) : test::read_all(c, [&] {
+        read_options ro;
+        ro.resolve = [&](const model_hash&) { return m; };
+        return ro;
+      }());
+      REQUIRE(rc.st.ok());
+      REQUIRE(rc.entries.size() == 2);
+      CHECK(rc.entry_errors.empty());
+    }
+}
+
 TEST_CASE("creating twice gives identical bytes", "[archive]") {
   std::vector<test::mem_entry> in;
   for (int i = 0; i < 20; ++i) {

@@ -5,6 +5,7 @@
 #include <xxhash.h>
 
 #include <deque>
+#include <optional>
 #include <variant>
 
 #include "archive/chunk_coding.hpp"
@@ -23,6 +24,7 @@ constexpr size_t prefix_size = size_t(1) << 20;
 
 struct begin_item {
   entry_header header;
+  bool may_use_model = false;  // a chunk's plan offers it the model (spec §4: its Model_Record comes first)
 };
 struct chunk_item {
   std::future<result<coded_chunk>> coded;
@@ -35,6 +37,7 @@ struct end_item {
 struct block_item {
   block_header header;
   std::vector<uint8_t> table;  // coded Member_Table
+  bool may_use_model = false;
 };
 using item = std::variant<begin_item, chunk_item, end_item, block_item>;
 
@@ -102,6 +105,22 @@ struct archive_creator::impl {
   std::vector<pending_file> pending;      // solid candidates, read at finish()
   std::vector<entry_header> late_links;  // symlinks and hard links, written after the files
   progress_info progress;
+  // The Model_Record, written before the first entry or block whose chunks
+  // may use the model, and not at all when none may (images and sounds only).
+  std::optional<model_record> unwritten_model;
+
+  status write_model_for(bool may_use_model) {
+    if (!may_use_model || !unwritten_model) return ok_status();
+    ANN_TRY(writer.add_model(*unwritten_model));
+    unwritten_model.reset();
+    return ok_status();
+  }
+  static bool offers_model(const chunk_plan& p) {
+    if (!p.model) return false;
+    for (methods::codec_id c : p.candidates)
+      if (methods::is_mix(c) || c == methods::codec_id::nn) return true;
+    return false;
+  }
 
   bool solid() const { return opt.solid_block_size > 0; }
   void entry_error(const error& e) { entry_errors.push_back(e); }
@@ -180,8 +199,10 @@ struct archive_creator::impl {
         progress.bytes_out = writer.bytes_written();
         if (opt.progress) opt.progress(progress);
       } else if (auto* b = std::get_if<begin_item>(&front)) {
+        ANN_TRY(write_model_for(b->may_use_model));
         ANN_TRY(writer.begin_entry(b->header));
       } else if (auto* blk = std::get_if<block_item>(&front)) {
+        ANN_TRY(write_model_for(blk->may_use_model));
         ANN_TRY(writer.begin_block(blk->header, blk->table.data()));
       } else {
         ANN_TRY(writer.end_entry(std::get<end_item>(front).checksum));
@@ -214,6 +235,14 @@ struct archive_creator::impl {
       p.pcm_channels = static_cast<uint8_t>(lay.channels);
     if (lay.k == transform::kind::jpeg && opt.codec == codec_choice::automatic)
       p.candidates = {methods::codec_id::zstd};  // JPEG XL is entropy-coded: zstd fails fast, the chunk is stored
+    // The mix codec's image and audio models leave the transformer out
+    // (mix_codec.md §12.5, §12.6), so files with pixels or samples offer it
+    // to none of their chunks (their short headers gain nothing from it).
+    if ((lay.what == transform::modality::image || lay.what == transform::modality::audio) && opt.codec != codec_choice::nn) {
+      p.model = nullptr;
+      p.model_id = 0;
+      p.nn_window = 0;
+    }
     return p;
   }
   // Image chunks hold whole rows and audio chunks whole frames, so every
@@ -374,8 +403,9 @@ struct archive_creator::impl {
     st.bytes_coded = bi.table.size();
     block_list.push_back(st);
     const size_t slot = block_list.size() - 1;
-    queue.emplace_back(std::move(bi));
     const chunk_plan plan = solid_plan_for(pb.kind);
+    bi.may_use_model = offers_model(plan);
+    queue.emplace_back(std::move(bi));
     const uint64_t piece = solid_chunk_size();
     for (uint64_t at = 0; at < stream.size(); at += piece) {
       const size_t n = static_cast<size_t>(std::min<uint64_t>(piece, stream.size() - at));
@@ -466,7 +496,7 @@ status archive_creator::begin() {
         m.payload = bytes;
       }
     }
-    ANN_TRY(p_->writer.add_model(m));
+    p_->unwritten_model = std::move(m);
   } else {
     p_->opt.model.reset();
   }
@@ -537,7 +567,8 @@ status archive_creator::impl::add_immediate(entry_header meta, byte_source& cont
 
   XXH64_state_t* hs = XXH64_createState();
   XXH64_reset(hs, 0);
-  p.queue.emplace_back(begin_item{meta});
+  p.queue.emplace_back(begin_item{meta, meta.size > 0 && (impl::offers_model(p.plan_for(lay, false)) ||
+                                                            impl::offers_model(p.plan_for(lay, true)))});
 
   const uint64_t sizes[3] = {lay.header_size, lay.payload_size, lay.trailer_size};
   status result_status = ok_status();
