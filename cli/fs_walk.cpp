@@ -7,8 +7,11 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <set>
 #include <utility>
 #include <vector>
+
+#include "patterns.hpp"
 
 namespace nntar {
 
@@ -37,16 +40,26 @@ namespace {
 
 struct walker {
   const std::vector<struct stat>& skip;
+  const walk_options& opt;
   const std::function<void(const walk_item&)>& visit;
   const std::function<void(const std::string&)>& warn;
+  const std::function<void(const std::string&)>& error;
   std::map<std::pair<dev_t, ino_t>, std::string> links;
+  std::set<std::string> visited;
+  std::vector<std::pair<dev_t, ino_t>> open_dirs;  // the directories being walked (loops through -h)
   bool ok = true;
 
+  void fail(const std::string& message) {
+    error(message);
+    ok = false;
+  }
+
   void one(const std::string& fs_path, const std::string& name) {
+    if (!name.empty() && excluded(opt.excludes, name)) return;
+    if (!name.empty() && !visited.insert(name).second) return;  // an overlapping input
     struct stat st;
-    if (lstat(fs_path.c_str(), &st) != 0) {
-      warn(fs_path + ": cannot stat: " + std::strerror(errno));
-      ok = false;
+    if ((opt.dereference ? stat(fs_path.c_str(), &st) : lstat(fs_path.c_str(), &st)) != 0) {
+      fail(fs_path + ": cannot stat: " + std::strerror(errno));
       return;
     }
     for (const struct stat& self : skip)
@@ -62,8 +75,7 @@ struct walker {
     h.mtime_sec = st.st_mtim.tv_sec;
     h.mtime_nsec = static_cast<uint32_t>(st.st_mtim.tv_nsec);
     if (name.empty() && !S_ISDIR(st.st_mode)) {
-      warn(fs_path + ": no name left after removing '/' and '..'; use a path below it");
-      ok = false;
+      fail(fs_path + ": no name left after removing '/' and '..'; use a path below it");
       return;
     }
     if (S_ISREG(st.st_mode)) {
@@ -85,11 +97,15 @@ struct walker {
       h.type = archive_nn::entry_type::directory;
       // An input named "." (or "/", "..") has no name of its own: its
       // children become top-level members, as GNU tar's "./x" without the "./".
+      const auto self = std::make_pair(st.st_dev, st.st_ino);
+      if (std::find(open_dirs.begin(), open_dirs.end(), self) != open_dirs.end()) {
+        fail(fs_path + ": file system loop (a symbolic link to a directory above it); not dumped");
+        return;
+      }
       if (!name.empty()) visit(it);
       DIR* d = opendir(fs_path.c_str());
       if (!d) {
-        warn(fs_path + ": cannot open directory: " + std::strerror(errno));
-        ok = false;
+        fail(fs_path + ": cannot open directory: " + std::strerror(errno));
         return;
       }
       std::vector<std::string> names;
@@ -99,14 +115,15 @@ struct walker {
       }
       closedir(d);
       std::sort(names.begin(), names.end());
+      open_dirs.push_back(self);
       for (const std::string& n : names)
         one(fs_path + (fs_path.back() == '/' ? "" : "/") + n, name.empty() ? n : name + "/" + n);
+      open_dirs.pop_back();
     } else if (S_ISLNK(st.st_mode)) {
       std::vector<char> buf(static_cast<size_t>(st.st_size > 0 ? st.st_size : 255) + 1);
       const ssize_t n = readlink(fs_path.c_str(), buf.data(), buf.size());
       if (n < 0 || static_cast<size_t>(n) >= buf.size()) {
-        warn(fs_path + ": cannot read link");
-        ok = false;
+        fail(fs_path + ": cannot read link");
         return;
       }
       h.type = archive_nn::entry_type::symlink;
@@ -124,9 +141,10 @@ struct walker {
 
 }  // namespace
 
-bool walk_inputs(const std::vector<std::string>& inputs, const std::vector<struct stat>& skip,
-                 const std::function<void(const walk_item&)>& visit, const std::function<void(const std::string&)>& warn) {
-  walker w{skip, visit, warn, {}, true};
+bool walk_inputs(const std::vector<std::string>& inputs, const std::vector<struct stat>& skip, const walk_options& opt,
+                 const std::function<void(const walk_item&)>& visit, const std::function<void(const std::string&)>& warn,
+                 const std::function<void(const std::string&)>& error) {
+  walker w{skip, opt, visit, warn, error, {}, {}, {}, true};
   for (const std::string& in : inputs) {
     bool stripped = false;
     const std::string name = archive_name(in, stripped);

@@ -22,9 +22,19 @@ struct walk_item {
 // ("." or "./") contributes its children as top-level members. Hard links
 // after the first become hardlink entries. Sockets, FIFOs and devices, and
 // the files in `skip` (the archive being written), are skipped with a warning.
-// Returns false if some input could not be read (reported through warn).
-bool walk_inputs(const std::vector<std::string>& inputs, const std::vector<struct stat>& skip,
-                 const std::function<void(const walk_item&)>& visit, const std::function<void(const std::string&)>& warn);
+// With `dereference` (tar -h) symlinks are followed (a directory reached
+// again through a link on its own path is a loop: reported, not entered);
+// names matching `excludes` (patterns.hpp) are skipped with everything below
+// them; a name already visited (inputs that overlap, as `g g/sub`) is not
+// visited again. Returns false if some input could not be read (reported
+// through `error`, which -q does not silence); `warn` gets the rest.
+struct walk_options {
+  bool dereference = false;
+  std::vector<std::string> excludes;
+};
+bool walk_inputs(const std::vector<std::string>& inputs, const std::vector<struct stat>& skip, const walk_options& opt,
+                 const std::function<void(const walk_item&)>& visit, const std::function<void(const std::string&)>& warn,
+                 const std::function<void(const std::string&)>& error);
 
 // The archive name for an input path, or "" when nothing remains.
 std::string archive_name(const std::string& input, bool& stripped);

@@ -14,11 +14,12 @@ int main(int argc, char** argv) {
   const options& o = parsed.value();
   out.verbosity = o.verbosity;
   out.progress_enabled = o.progress;
-  out.info_to_stderr = o.what == mode::create && o.archive == "-";  // like GNU tar
+  out.info_to_stderr = (o.what == mode::create && o.archive == "-") || o.to_stdout;  // like GNU tar
+  for (const std::string& note : o.notes) out.warning(note);
   try {
     switch (o.what) {
       case mode::help: std::printf("%s", o.help_text.c_str()); return exit_ok;
-      case mode::version: std::printf("nntar %s (archive format 1)\n", archive_nn::version_string()); return exit_ok;
+      case mode::version: std::printf("nntar %s (archive format 2)\n", archive_nn::version_string()); return exit_ok;
       case mode::create: return mode_create(o, out);
       case mode::extract:
       case mode::test: return mode_extract(o, out);

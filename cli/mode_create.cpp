@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -30,6 +31,11 @@ int mode_create(const options& o, display& out) {
     return exit_fatal;
   }
   const bool to_stdout = o.archive == "-";
+  if (to_stdout && isatty(STDOUT_FILENO)) {  // GNU tar's refusal
+    out.error("", archive_nn::make_error(archive_nn::errc::usage,
+                                         "refusing to write archive contents to a terminal (redirect stdout or use -f FILE)"));
+    return exit_fatal;
+  }
   std::string archive_path = o.archive;
   if (!to_stdout && archive_path[0] != '/') {
     char cwd[4096];
@@ -59,9 +65,13 @@ int mode_create(const options& o, display& out) {
 
   // First pass: collect entries (and the byte total for progress).
   std::vector<walk_item> items;
+  walk_options wo;
+  wo.dereference = o.dereference;
+  wo.excludes = o.excludes;
   bool inputs_ok = walk_inputs(
-      o.members, skip, [&](const walk_item& it) { items.push_back(it); },
-      [&](const std::string& w) { out.warning(w); });
+      o.members, skip, wo, [&](const walk_item& it) { items.push_back(it); },
+      [&](const std::string& w) { out.warning(w); },
+      [&](const std::string& e) { out.error("", archive_nn::make_error(archive_nn::errc::io_open_failed, e)); });
   uint64_t total = 0;
   for (const walk_item& it : items) total += it.header.size;
 
@@ -79,7 +89,9 @@ int mode_create(const options& o, display& out) {
   co.preset = o.preset;
   co.progress = [&](const archive_nn::progress_info& p) { out.progress(p); };
   archive_nn::archive_creator creator(*sink, co);
-  int code = inputs_ok ? exit_ok : exit_some_failed;
+  // GNU tar: an input that cannot be read is reported and the others archived;
+  // the exit status is then 2 ("exiting with failure status due to previous errors").
+  int code = inputs_ok ? exit_ok : exit_fatal;
   archive_nn::status st = creator.begin();
   for (size_t i = 0; st.ok() && i < items.size(); ++i) {
     const walk_item& it = items[i];
@@ -111,7 +123,7 @@ int mode_create(const options& o, display& out) {
   out.progress_done();
   for (const archive_nn::error& e : creator.entry_errors()) {
     out.warning(e.message);
-    code = exit_some_failed;
+    code = std::max(code, int(exit_some_failed));
   }
   if (!to_stdout) {
     const bool closed = std::fclose(f) == 0;
@@ -125,6 +137,12 @@ int mode_create(const options& o, display& out) {
   if (!st.ok()) {
     out.error(o.archive, st.err());
     return exit_fatal;
+  }
+  if (o.totals) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "Total bytes written: %llu (%s) from %llu bytes of files\n",
+                 static_cast<unsigned long long>(creator.bytes_written()),
+                 human_size(static_cast<double>(creator.bytes_written())).c_str(), static_cast<unsigned long long>(total));
   }
   if (out.verbosity >= 2) {
     std::fflush(stdout);  // member names first, then the summary

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "modes.hpp"
+#include "patterns.hpp"
 
 namespace nntar {
 namespace {
@@ -24,14 +25,11 @@ using archive_nn::status;
 
 }  // namespace
 
-bool member_selected(const std::vector<std::string>& members, const std::string& path) {
+bool member_selected(const options& o, const std::vector<std::string>& members, const std::string& path) {
+  if (excluded(o.excludes, path)) return false;
   if (members.empty()) return true;
-  for (const std::string& m : members) {
-    std::string want = m;
-    while (want.size() > 1 && want.back() == '/') want.pop_back();
-    if (path == want || (path.size() > want.size() && path.compare(0, want.size(), want) == 0 && path[want.size()] == '/'))
-      return true;
-  }
+  for (const std::string& m : members)
+    if (member_matches(m, path, o.wildcards)) return true;
   return false;
 }
 
@@ -69,7 +67,22 @@ class extractor : public archive_nn::entry_visitor {
     root_ = o.directory.empty() ? "" : o.directory + (o.directory.back() == '/' ? "" : "/");
   }
 
-  bool wants(const entry_header& e) override { return member_selected(o_.members, e.path); }
+  bool wants(const entry_header& e) override {
+    if (!member_selected(o_, o_.members, e.path)) return false;
+    // --strip-components: an entry with no name left is skipped.
+    return test_ || stripped(e.path) != "";
+  }
+
+  // The name after --strip-components N (GNU tar: "" when N or fewer components).
+  std::string stripped(const std::string& path) const {
+    size_t at = 0;
+    for (unsigned n = 0; n < o_.strip_components; ++n) {
+      at = path.find('/', at);
+      if (at == std::string::npos) return "";
+      while (at < path.size() && path[at] == '/') ++at;
+    }
+    return path.substr(at);
+  }
 
   bool begin_entry(const entry_header& e) override {
     entry_status_ = archive_nn::ok_status();
@@ -81,11 +94,15 @@ class extractor : public archive_nn::entry_visitor {
       return false;
     }
     if (test_) return true;
+    if (o_.to_stdout) {  // -O: only files' contents, written to stdout
+      if (e.type == entry_type::file) fd_ = STDOUT_FILENO;
+      return true;
+    }
     if (!o_.absolute_names && !archive_nn::path_is_safe(e.path)) {
       entry_status_ = make_error(errc::path_unsafe, "unsafe path (absolute or with '..'); skipped (use -P)");
       return false;
     }
-    const std::string rel = e.path;
+    const std::string rel = stripped(e.path);
     // With -P an absolute name means that absolute path (bsdtar -P).
     const bool absolute = o_.absolute_names && rel[0] == '/';
     const std::string base = absolute ? "/" : root_;
@@ -96,6 +113,17 @@ class extractor : public archive_nn::entry_visitor {
       return false;
     }
     target_ = base + below;
+    if (o_.on_existing != options::existing::replace && e.type != entry_type::directory) {
+      struct stat existing;
+      if (lstat(target_.c_str(), &existing) == 0) {
+        if (o_.on_existing == options::existing::skip) {
+          skipped_ = true;
+          return false;
+        }
+        entry_status_ = make_error(errc::extract_failed, "already exists; not replaced (-k)");
+        return false;
+      }
+    }
     if (e.type == entry_type::file) {
       // A short temporary name in the target's directory: appending to a
       // name near NAME_MAX (255 bytes) would fail with ENAMETOOLONG.
@@ -125,8 +153,17 @@ class extractor : public archive_nn::entry_visitor {
   }
 
   void end_entry(const entry_header& e, const status& st_in) override {
+    if (skipped_) {  // --skip-old-files
+      skipped_ = false;
+      return;
+    }
     status st = !entry_status_.ok() ? entry_status_ : st_in;
-    if (st.ok() && !test_) st = finish(e);
+    if (o_.to_stdout) {
+      fd_ = -1;
+    } else if (st.ok() && !test_) {
+      st = finish(e);
+    }
+    bytes_ += st.ok() && e.type == entry_type::file ? e.size : 0;
     if (fd_ >= 0) {
       close(fd_);
       fd_ = -1;
@@ -163,6 +200,7 @@ class extractor : public archive_nn::entry_visitor {
   }
 
   bool failed() const { return failed_; }
+  uint64_t bytes() const { return bytes_; }
   const std::set<std::string>& selected() const { return selected_; }
 
  private:
@@ -210,12 +248,14 @@ class extractor : public archive_nn::entry_visitor {
       case entry_type::hardlink: {
         if (!o_.absolute_names && !archive_nn::path_is_safe(e.link))
           return make_error(errc::path_unsafe, "hard link to an unsafe path '" + e.link + "'");
-        const std::string from = root_ + e.link;
+        const std::string linked = stripped(e.link);  // GNU tar strips hard links' targets too
+        if (linked.empty()) return make_error(errc::link_failed, "hard link target '" + e.link + "' stripped away");
+        const std::string from = root_ + linked;
         if (!o_.absolute_names) {
-          status ps = make_parents(root_, e.link, false);
+          status ps = make_parents(root_, linked, false);
           if (!ps.ok()) return ps;
           if (lstat(from.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
-            return make_error(errc::path_unsafe, "hard link to a symlink '" + e.link + "'");
+            return make_error(errc::path_unsafe, "hard link to a symlink '" + linked + "'");
         }
         if (lstat(target_.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) unlink(target_.c_str());
         if (link(from.c_str(), target_.c_str()) != 0)
@@ -236,6 +276,8 @@ class extractor : public archive_nn::entry_visitor {
   std::vector<std::pair<std::string, entry_header>> dirs_;
   std::set<std::string> selected_;
   bool failed_ = false;
+  bool skipped_ = false;
+  uint64_t bytes_ = 0;
 };
 
 }  // namespace
@@ -276,11 +318,17 @@ int mode_extract(const options& o, display& out) {
   int code = ex.failed() ? exit_some_failed : exit_ok;
   for (const std::string& m : o.members) {
     bool found = false;
-    for (const std::string& s : ex.selected()) found = found || member_selected({m}, s);
+    for (const std::string& s : ex.selected()) found = found || member_selected(o, {m}, s);
     if (!found) {
       out.error(o.archive, make_error(errc::extract_failed, "'" + m + "': not found in archive"));
       code = std::max(code, int(exit_some_failed));
     }
+  }
+  if (o.totals) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "Total bytes %s: %llu (%s) of files, %llu bytes decoded\n", test_only ? "tested" : "extracted",
+                 static_cast<unsigned long long>(ex.bytes()), human_size(static_cast<double>(ex.bytes())).c_str(),
+                 static_cast<unsigned long long>(sum.bytes_decoded));
   }
   if (out.verbosity >= 2) {
     // What extracting cost: with solid blocks, selecting members decodes only

@@ -78,11 +78,11 @@ int mode_list(const options& o, display& out) {
   // Named members restrict the listing, as in tar.
   std::vector<archive_nn::index_entry> shown;
   for (auto& e : entries.value())
-    if (member_selected(o.members, e.header.path)) shown.push_back(std::move(e));
+    if (member_selected(o, o.members, e.header.path)) shown.push_back(std::move(e));
   int code = problems.empty() ? exit_ok : exit_some_failed;
   for (const std::string& m : o.members) {
     bool found = false;
-    for (const auto& e : shown) found = found || member_selected({m}, e.header.path);
+    for (const auto& e : shown) found = found || member_selected(o, {m}, e.header.path);
     if (!found) {
       out.error(o.archive, archive_nn::make_error(archive_nn::errc::extract_failed, "'" + m + "': not found in archive"));
       code = exit_some_failed;

@@ -12,8 +12,9 @@ int mode_list(const options& o, display& out);
 int mode_list_models(const options& o, display& out);
 int mode_model_info(const options& o, display& out);
 
-// Whether path is one of the named members or below one (all when none are named).
-bool member_selected(const std::vector<std::string>& members, const std::string& path);
+// Whether path is one of the named members or below one (all when none are
+// named; with o.wildcards the members are globs) and not excluded (--exclude).
+bool member_selected(const options& o, const std::vector<std::string>& members, const std::string& path);
 
 // --model: the built-in default, none, or a file. Fails only for a bad file.
 archive_nn::result<archive_nn::model_handle> select_model(const options& o);

@@ -5,8 +5,14 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
 #include <sstream>
 #include <thread>
+
+#include "patterns.hpp"
 
 namespace po = boost::program_options;
 
@@ -40,8 +46,55 @@ bool parse_size(const std::string& text, uint64_t& out) {
   return true;
 }
 
-archive_nn::result<options> parse_options(int argc, const char* const* argv) {
+namespace {
+
+// tar's old style, "nntar cvf a.nna dir": a first argument without '-' made
+// of option letters is one flag per letter, and the letters that take a value
+// (f, C, T) take the next arguments in order (GNU tar's "old options").
+std::vector<std::string> expand_old_style(int argc, const char* const* argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  if (argc < 2 || argv[1][0] == '-' || std::strspn(argv[1], "cxtvfCThkOPqjzJ0123456789") != std::strlen(argv[1]) ||
+      std::strpbrk(argv[1], "cxt") == nullptr)
+    return args;
+  std::vector<std::string> out = {args[0]};
+  size_t next = 2;
+  for (const char* c = argv[1]; *c; ++c) {
+    out.push_back(std::string("-") + *c);
+    if ((*c == 'f' || *c == 'C' || *c == 'T') && next < args.size()) out.push_back(args[next++]);
+  }
+  out.insert(out.end(), args.begin() + static_cast<std::ptrdiff_t>(next), args.end());
+  return out;
+}
+
+// -T FILE: names one per line, or NUL-separated with --null; '-' is stdin.
+bool read_names(const std::string& from, bool null_separated, std::vector<std::string>& names, std::string& why) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (from != "-") {
+    file.open(from, std::ios::binary);
+    if (!file) {
+      why = "cannot open '" + from + "': " + std::strerror(errno);
+      return false;
+    }
+    in = &file;
+  }
+  std::string name;
+  while (std::getline(*in, name, null_separated ? '\0' : '\n')) {
+    if (!null_separated && !name.empty() && name.back() == '\r') name.pop_back();
+    if (!name.empty()) names.push_back(name);
+  }
+  return true;
+}
+
+}  // namespace
+
+archive_nn::result<options> parse_options(int argc_in, const char* const* argv_in) {
   options o;
+  const std::vector<std::string> expanded = expand_old_style(argc_in, argv_in);
+  std::vector<const char*> argv_list;
+  for (const std::string& a : expanded) argv_list.push_back(a.c_str());
+  const int argc = static_cast<int>(argv_list.size());
+  const char* const* argv = argv_list.data();
   po::options_description desc(
       "Usage: nntar -c|-x|-t|--test [-v] [-1..-9] -f ARCHIVE [-C DIR] [FILES...]\n"
       "       nntar --list-models | nntar model info [MODEL]\n\nOptions");
@@ -57,7 +110,19 @@ archive_nn::result<options> parse_options(int argc, const char* const* argv) {
     ("quiet,q", "only errors (zstd)")
     ("json", "machine-readable listing with -t (nntar)")
     ("absolute-names,P", "extract: allow absolute paths, '..' and writing through symlinks (bsdtar)")
-    ("threads,j", po::value<unsigned>(), "worker threads (default: all cores) (zstd -T)")
+    ("dereference,h", "create: archive the files symlinks point to, not the links (tar)")
+    ("exclude", po::value<std::vector<std::string>>(), "skip names matching PATTERN, a glob matched against the whole name or any trailing part after a '/' (tar); repeatable")
+    ("exclude-vcs", "skip version-control files and directories: .git, .svn, .hg, CVS, ... (tar)")
+    ("files-from,T", po::value<std::vector<std::string>>(), "take FILES from the lines of FILE ('-': stdin) (tar)")
+    ("null", "-T reads NUL-separated names (tar, find -print0)")
+    ("wildcards", "extract/list: FILES are globs, '*' matching '/' too (tar)")
+    ("strip-components", po::value<unsigned>(), "extract: remove N leading components from names; entries with nothing left are skipped (tar)")
+    ("to-stdout,O", "extract: write files' contents to stdout, create nothing (tar)")
+    ("keep-old-files,k", "extract: never replace existing files; report them as errors (tar)")
+    ("skip-old-files", "extract: never replace existing files; skip them silently (tar)")
+    ("overwrite", "extract: replace existing files (the default) (tar)")
+    ("totals", "print the bytes processed at the end (tar)")
+    ("threads", po::value<unsigned>(), "worker threads (default: all cores) (zstd -T)")
     ("codec", po::value<std::string>(), "auto|mix|nn|zstd|lzma|zlib|flac|stored|mix1 (default auto: the smallest on a 64 KiB probe; mix: context mixing with the model as one input; mix1: its first revision, which older nntar reads)")
     ("model", po::value<std::string>(), "PATH to an .nnm, 'default' (built-in) or 'none'")
     ("embed-model", "store the model inside the archive (xz-compressed)")
@@ -72,11 +137,14 @@ archive_nn::result<options> parse_options(int argc, const char* const* argv) {
     ("progress", "show progress even when stderr is not a terminal")
     ("no-progress", "never show progress")
     ("list-models", "list built-in models")
-    ("help,h", "this help")
+    ("help", "this help")
     ("version,V", "print the version");
   // clang-format on
   po::options_description hidden;
   hidden.add_options()("members", po::value<std::vector<std::string>>(), "");
+  // tar's compression flags: nntar archives are always compressed by its own
+  // codecs, so -z/-j/-J/--zstd are accepted and ignored with a note.
+  hidden.add_options()("gzip,z", "")("bzip2,j", "")("xz,J", "")("zstd", "")("auto-compress,a", "");
   // -1 .. -9, as zstd and xz: the presets of codec choice auto.
   for (int n = 1; n <= 9; ++n) {
     static std::string names[10];
@@ -101,6 +169,26 @@ archive_nn::result<options> parse_options(int argc, const char* const* argv) {
   auto usage = [](const std::string& m) { return archive_nn::make_error(archive_nn::errc::usage, m + " (see nntar --help)"); };
 
   if (vm.count("members")) o.members = vm["members"].as<std::vector<std::string>>();
+  for (const char* flag : {"gzip", "bzip2", "xz", "zstd", "auto-compress"})
+    if (vm.count(flag))
+      o.notes.push_back(std::string("--") + flag + " ignored: nntar compresses with its own codecs (see --codec)");
+  if (vm.count("files-from")) {
+    for (const std::string& from : vm["files-from"].as<std::vector<std::string>>()) {
+      std::string why;
+      if (!read_names(from, vm.count("null") > 0, o.members, why)) return usage("-T: " + why);
+    }
+  }
+  if (vm.count("exclude")) o.excludes = vm["exclude"].as<std::vector<std::string>>();
+  if (vm.count("exclude-vcs")) o.excludes.insert(o.excludes.end(), vcs_patterns().begin(), vcs_patterns().end());
+  o.dereference = vm.count("dereference") > 0;
+  o.wildcards = vm.count("wildcards") > 0;
+  if (vm.count("strip-components")) o.strip_components = vm["strip-components"].as<unsigned>();
+  o.to_stdout = vm.count("to-stdout") > 0;
+  if (vm.count("keep-old-files") + vm.count("skip-old-files") + vm.count("overwrite") > 1)
+    return usage("choose one of -k, --skip-old-files, --overwrite");
+  if (vm.count("keep-old-files")) o.on_existing = options::existing::keep;
+  if (vm.count("skip-old-files")) o.on_existing = options::existing::skip;
+  o.totals = vm.count("totals") > 0;
   int modes = 0;
   if (vm.count("create")) o.what = mode::create, ++modes;
   if (vm.count("extract")) o.what = mode::extract, ++modes;

@@ -29,6 +29,15 @@ struct options {
   uint64_t solid_block = uint64_t(16) << 20;  // --solid-block; 0 = --no-solid
   uint64_t solid_chunk = 0;                   // --solid-chunk; 0 = the whole block
   int preset = 9;                             // -1 .. -9, --fast (1), --best (9)
+  // tar's selection and extraction options (GNU tar's meanings).
+  bool dereference = false;               // -h: archive what symlinks point to
+  std::vector<std::string> excludes;      // --exclude (and --exclude-vcs's list)
+  bool wildcards = false;                 // --wildcards: members are globs
+  unsigned strip_components = 0;          // --strip-components
+  bool to_stdout = false;                 // -O: file contents to stdout
+  enum class existing { replace, keep, skip } on_existing = existing::replace;  // --overwrite, -k, --skip-old-files
+  bool totals = false;                    // --totals
+  std::vector<std::string> notes;         // warnings from parsing (ignored tar flags)
   std::string help_text;
 };
 

@@ -20,7 +20,7 @@ mkdir on && "$NNTAR" -xf n1.nna -C on --threads 2 && treecmp small on/small
 for codec in zstd stored; do
   "$NNTAR" -cf $codec-1.nna --threads 1 --codec $codec src
   "$NNTAR" -cf $codec-2.nna --threads 2 --codec $codec src
-  "$NNTAR" -cf $codec-4.nna -j 4 --codec $codec src
+  "$NNTAR" -cf $codec-4.nna --threads 4 --codec $codec src
   "$NNTAR" -cf $codec-again.nna --codec $codec src
   cmp $codec-1.nna $codec-2.nna || fail "$codec: --threads 1 and 2 differ"
   cmp $codec-1.nna $codec-4.nna || fail "$codec: --threads 1 and 4 differ"

@@ -1,4 +1,5 @@
-# Create-side failures: a missing input (exit 1, other inputs archived), an
+# Create-side failures: a missing input (exit 2 as in GNU tar, reported even
+# with -q, other inputs archived), an
 # unwritable archive path (exit 2, nothing left behind), the archive itself
 # among the inputs (skipped with GNU tar's 'file is the archive; not dumped'), '..' and '/' stripped from names with a warning.
 set -eu
@@ -6,8 +7,10 @@ set -eu
 
 mkdir src
 echo a >src/a
-expect_exit 1 err.txt "$NNTAR" -cf a.nna src/a nope
-expect_in err.txt "nope"
+expect_exit 2 err.txt "$NNTAR" -cf a.nna src/a nope
+expect_in err.txt "nope" "cannot stat"
+expect_exit 2 err.txt "$NNTAR" -q -cf a.nna src/a nope
+expect_in err.txt "nope" "cannot stat"
 [ "$("$NNTAR" -tf a.nna)" = src/a ] || fail "existing input not archived"
 expect_exit 2 err.txt "$NNTAR" -cf no/such/dir/a.nna src
 expect_in err.txt "no/such/dir/a.nna"
