@@ -127,7 +127,7 @@ archive_nn::result<options> parse_options(int argc_in, const char* const* argv_i
     ("model", po::value<std::string>(), "PATH to an .nnm, 'default' (built-in) or 'none'")
     ("embed-model", "store the model inside the archive (xz-compressed)")
     ("reference-model", "reference the model by its hash only (default)")
-    ("level", po::value<int>(), "classical codec level (zstd 1-22, lzma 0-9)")
+    ("level", po::value<int>(), "classical codec level: zstd 1-22; LZMA and zlib 0-9 (with auto, a higher level gives them 9)")
     ("fast", "-1: zstd only (fastest)")
     ("best", "-9 (the default): the mix codec with the model, LZMA, zstd")
     ("solid-block", po::value<std::string>(), "solid blocks of SIZE bytes (K, M, G suffixes; default 16M; 0: one file per entry) (7-Zip -ms)")
@@ -225,6 +225,8 @@ archive_nn::result<options> parse_options(int argc_in, const char* const* argv_i
   o.embed_model = vm.count("embed-model") > 0;
   if (vm.count("level")) o.level = vm["level"].as<int>();
   if (o.level < 0 || o.level > 22) return usage("--level must be in [0, 22]");
+  if (o.level > 9 && (o.codec == archive_nn::codec_choice::lzma || o.codec == archive_nn::codec_choice::zlib))
+    return usage("--level for lzma and zlib is 0 to 9 (zstd's go to 22)");
   if (vm.count("nn-windows")) o.nn_windows = vm["nn-windows"].as<unsigned>();
   if ((vm.count("nn-windows") && o.nn_windows == 0) || o.nn_windows > 65536)
     return usage("--nn-windows must be in [1, 65536]");

@@ -2,6 +2,8 @@
 // chunk's original size, so nothing else needs storing (spec §7.3).
 #include <lzma.h>
 
+#include <algorithm>
+
 #include "methods/method.hpp"
 
 namespace archive_nn {
@@ -17,7 +19,8 @@ uint32_t dict_size_for(size_t size) {
 
 result<std::vector<uint8_t>> encode(const uint8_t* data, size_t size, const codec_params& p) {
   lzma_options_lzma opt;
-  const uint32_t preset = static_cast<uint32_t>(p.level ? p.level : 9) | LZMA_PRESET_EXTREME;
+  // One --level drives zstd (1-22) and LZMA (0-9): LZMA takes it up to 9.
+  const uint32_t preset = static_cast<uint32_t>(p.level ? std::min(p.level, 9) : 9) | LZMA_PRESET_EXTREME;
   ANN_RETURN_ERROR_IF(lzma_lzma_preset(&opt, preset), codec_failed, "lzma: bad preset");
   opt.dict_size = dict_size_for(size);
   if (p.text) {

@@ -1,6 +1,8 @@
 // zlib-wrapped deflate (RFC 1950), level 9.
 #include <zlib.h>
 
+#include <algorithm>
+
 #include "methods/method.hpp"
 
 namespace archive_nn {
@@ -11,7 +13,7 @@ namespace {
 result<std::vector<uint8_t>> encode(const uint8_t* data, size_t size, const codec_params& p) {
   uLongf n = compressBound(static_cast<uLong>(size));
   std::vector<uint8_t> out(n);
-  const int rc = compress2(out.data(), &n, data, static_cast<uLong>(size), p.level ? p.level : 9);
+  const int rc = compress2(out.data(), &n, data, static_cast<uLong>(size), p.level ? std::min(p.level, 9) : 9);  // as LZMA, up to 9
   ANN_RETURN_ERROR_IF(rc != Z_OK, codec_failed, "zlib: encoder failed");
   out.resize(n);
   return out;

@@ -35,4 +35,10 @@ for a in l1 l2 l3; do "$NNTAR" --test -f $a.nna; done
 expect_exit 2 err.txt "$NNTAR" -cf x.nna --codec brotli src
 expect_in err.txt "brotli"
 expect_exit 2 err.txt "$NNTAR" -cf x.nna --level 99 src
+# One --level for zstd (to 22) and LZMA/zlib (to 9): refused for LZMA alone,
+# and with auto a high level still lets LZMA compete (no silent storing).
+expect_exit 2 err.txt "$NNTAR" -cf x.nna --codec lzma --level 19 src
+expect_in err.txt "0 to 9"
+"$NNTAR" -cf l4.nna -5 --level 19 src
+$PATCH dump l4.nna | grep -q "codec 2 " || fail "--level 19 turned LZMA off"
 [ ! -e x.nna ] || fail "archive written after a usage error"
