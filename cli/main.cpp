@@ -1,11 +1,13 @@
 // nntar: parse the command line, run one mode, map the outcome to an exit code.
 #include <cstdio>
 
+#include "cleanup.hpp"
 #include "modes.hpp"
 
 int main(int argc, char** argv) {
   using namespace nntar;
   display out;
+  install_cleanup_handlers();
   auto parsed = parse_options(argc, argv);
   if (!parsed.ok()) {
     out.error("", parsed.err());

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "cleanup.hpp"
 #include "fs_walk.hpp"
 #include "modes.hpp"
 
@@ -50,8 +51,10 @@ int mode_create(const options& o, display& out) {
   if (!to_stdout) {
     // Write beside the target and rename at the end: a failed run leaves no half archive.
     tmp_path = archive_path + ".nntar-tmp-" + std::to_string(getpid());
+    set_temp(temp_slot::archive, tmp_path);  // removed if nntar is interrupted
     f = std::fopen(tmp_path.c_str(), "wb");
     if (!f) {
+      clear_temp(temp_slot::archive);
       out.error(o.archive, archive_nn::make_error(archive_nn::errc::io_open_failed, std::string("cannot create: ") + std::strerror(errno)));
       return exit_fatal;
     }
@@ -131,6 +134,7 @@ int mode_create(const options& o, display& out) {
     if (st.ok() && std::rename(tmp_path.c_str(), archive_path.c_str()) != 0)
       st = archive_nn::make_error(archive_nn::errc::io_write_failed, std::string("cannot rename into place: ") + std::strerror(errno));
     if (!st.ok()) std::remove(tmp_path.c_str());
+    clear_temp(temp_slot::archive);
   } else {
     std::fflush(stdout);
   }

@@ -11,6 +11,7 @@
 #include <set>
 #include <vector>
 
+#include "cleanup.hpp"
 #include "modes.hpp"
 #include "patterns.hpp"
 
@@ -129,6 +130,7 @@ class extractor : public archive_nn::entry_visitor {
       // name near NAME_MAX (255 bytes) would fail with ENAMETOOLONG.
       tmp_ = target_.substr(0, target_.rfind('/') + 1) + ".nntar-" + std::to_string(getpid()) + "-" +
              std::to_string(tmp_serial_++) + ".tmp";
+      set_temp(temp_slot::entry, tmp_);  // removed if nntar is interrupted
       fd_ = open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
       if (fd_ < 0) {
         entry_status_ = make_error(errc::extract_failed, "cannot create: " + std::string(std::strerror(errno)));
@@ -172,6 +174,7 @@ class extractor : public archive_nn::entry_visitor {
       unlink(tmp_.c_str());
       tmp_.clear();
     }
+    clear_temp(temp_slot::entry);
     if (!st.ok()) {
       archive_nn::error err = st.err();
       if (err.message.find('\'') != 0) err.message = "'" + e.path + "': " + err.message;
