@@ -16,6 +16,31 @@ std::string human_size(double bytes) {
   return buf;
 }
 
+std::string printable_name(const std::string& name) {
+  std::string out;
+  for (unsigned char c : name) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      case '\a': out += "\\a"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\v': out += "\\v"; break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\%03o", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out;
+}
+
 int exit_code_for(const archive_nn::error& e) {
   return e.level() == archive_nn::severity::entry ? exit_some_failed : exit_fatal;
 }
@@ -33,7 +58,7 @@ void display::warning(const std::string& text) {
 void display::info(const std::string& text) {
   if (verbosity < 2) return;
   progress_done();
-  std::fprintf(info_to_stderr ? stderr : stdout, "%s\n", text.c_str());
+  std::fprintf(info_to_stderr ? stderr : stdout, "%s\n", printable_name(text).c_str());
 }
 
 void display::progress(const archive_nn::progress_info& p) {

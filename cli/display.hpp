@@ -32,5 +32,9 @@ class display {
 // errc -> exit code: entry-level errors are 1, archive-level 2.
 int exit_code_for(const archive_nn::error& e);
 std::string human_size(double bytes);
+// A name as GNU tar prints it (its default "escape" quoting): backslash,
+// newline, tab and the other control bytes as \\, \n, \t, \ooo, so that no
+// name can forge a line or send escape sequences to the terminal.
+std::string printable_name(const std::string& name);
 
 }  // namespace nntar

@@ -1,5 +1,6 @@
 // -t: names; -tv: a long listing; --json: one JSON document. Reads only the
 // index of a seekable archive.
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -8,9 +9,55 @@
 namespace nntar {
 namespace {
 
-std::string json_escape(const std::string& s) {
+// The length of the valid UTF-8 sequence at s[i] (RFC 3629: no overlongs,
+// surrogates or code points past U+10FFFF), or 0.
+size_t utf8_length(const std::string& s, size_t i) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return 1;
+  size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+  if (n == 0 || c > 0xF4 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  const unsigned char d = static_cast<unsigned char>(s[i + 1]);
+  if ((c == 0xE0 && d < 0xA0) || (c == 0xED && d >= 0xA0) || (c == 0xF0 && d < 0x90) || (c == 0xF4 && d >= 0x90)) return 0;
+  return n;
+}
+
+bool valid_utf8(const std::string& s) {
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = utf8_length(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::string hex(const std::string& s) {
+  static const char digits[] = "0123456789abcdef";
   std::string out;
   for (unsigned char c : s) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
+}
+
+// A JSON string's contents: bytes that are not UTF-8 become U+FFFD (the
+// listing then adds the name's bytes in hex, so nothing is lost).
+std::string json_escape(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    const size_t n = utf8_length(s, i);
+    if (n == 0) {
+      out += "\\ufffd";
+      continue;
+    }
+    if (n > 1) {
+      out.append(s, i, n);
+      i += n - 1;
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -79,7 +126,8 @@ int mode_list(const options& o, display& out) {
   std::vector<archive_nn::index_entry> shown;
   for (auto& e : entries.value())
     if (member_selected(o, o.members, e.header.path)) shown.push_back(std::move(e));
-  int code = problems.empty() ? exit_ok : exit_some_failed;
+  int code = exit_ok;
+  for (const archive_nn::error& p : problems) code = std::max(code, exit_code_for(p));
   for (const std::string& m : o.members) {
     bool found = false;
     for (const auto& e : shown) found = found || member_selected(o, {m}, e.header.path);
@@ -99,7 +147,9 @@ int mode_list(const options& o, display& out) {
                   static_cast<long long>(h.mtime_sec), h.mtime_nsec, static_cast<unsigned long long>(h.size),
                   static_cast<unsigned long long>(e.size_coded), static_cast<unsigned long long>(e.chunk_count),
                   transform_name(h.transform));
+      if (!valid_utf8(h.path)) std::printf(", \"path_hex\": \"%s\"", hex(h.path).c_str());
       if (!h.link.empty()) std::printf(", \"link\": \"%s\"", json_escape(h.link).c_str());
+      if (!h.link.empty() && !valid_utf8(h.link)) std::printf(", \"link_hex\": \"%s\"", hex(h.link).c_str());
       if (e.block_id) std::printf(", \"block\": %llu", static_cast<unsigned long long>(e.block_id));
       std::printf("}");
       first = false;
@@ -110,16 +160,16 @@ int mode_list(const options& o, display& out) {
   for (const auto& e : shown) {
     const auto& h = e.header;
     if (o.verbosity < 2) {
-      std::printf("%s\n", h.path.c_str());
+      std::printf("%s\n", printable_name(h.path).c_str());
       continue;
     }
     char when[32] = "?";
     const time_t t = static_cast<time_t>(h.mtime_sec);
     struct tm tmv;
     if (gmtime_r(&t, &tmv)) std::strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tmv);
-    std::string tail = h.path;
-    if (h.type == archive_nn::entry_type::symlink) tail += " -> " + h.link;
-    if (h.type == archive_nn::entry_type::hardlink) tail += " link to " + h.link;
+    std::string tail = printable_name(h.path);
+    if (h.type == archive_nn::entry_type::symlink) tail += " -> " + printable_name(h.link);
+    if (h.type == archive_nn::entry_type::hardlink) tail += " link to " + printable_name(h.link);
     std::printf("%s %12llu %12llu %s %s\n", mode_string(h).c_str(), static_cast<unsigned long long>(h.size),
                 static_cast<unsigned long long>(e.size_coded), when, tail.c_str());
   }

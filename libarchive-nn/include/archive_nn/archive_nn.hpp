@@ -186,7 +186,9 @@ ARCHIVE_NN_API status read_archive(byte_source& source, entry_visitor& visitor, 
 // Lists entries: from the index (and the member tables of solid blocks) when
 // the source is seekable (no chunk is read), otherwise by scanning records
 // without decoding chunks. Damaged blocks whose members cannot be named are
-// left out of the list and reported in *problems.
+// left out of the list and reported in *problems; a scan that stops at an
+// error (a cut archive) returns the entries before it and adds the error to
+// *problems (without problems, the error is returned).
 ARCHIVE_NN_API result<std::vector<index_entry>> list_archive(byte_source& source, const read_options& options,
                                                              std::vector<error>* problems = nullptr);
 

@@ -742,6 +742,12 @@ result<std::vector<index_entry>> list_archive(byte_source& source, const read_op
       // A damaged index does not make the scanned listing wrong.
       const errc code = next.err().code;
       if (code == errc::index_corrupt || code == errc::footer_corrupt) return out;
+      // As GNU tar lists a cut archive up to the cut: the entries read so far
+      // are listed, and the error joins the problems.
+      if (problems && !out.empty()) {
+        problems->push_back(std::move(next).err());
+        return out;
+      }
       return std::move(next).err();
     }
     record rec = std::move(next).value();

@@ -1,5 +1,7 @@
 # Names with spaces, a newline, a tab, quotes, backslashes, UTF-8, a leading
-# dash and the longest name a directory entry allows (255 bytes).
+# dash and the longest name a directory entry allows (255 bytes); listings
+# escape control bytes as GNU tar does (a newline cannot forge a line), and
+# --json stays valid JSON for a name that is not UTF-8.
 set -eu
 . "$TESTDATA/cli/lib.sh"
 
@@ -37,3 +39,17 @@ line"
 [ -f "out2/src/with space" ] && [ -f out2/src/日本 ] && [ -f out2/-top ] && [ -f "out2/src/new
 line" ] || fail "odd member names not extracted"
 [ ! -e out2/src/日本語.txt ] || fail "prefix of a name selected another entry"
+"$NNTAR" -tf a.nna >plain.txt
+expect_in plain.txt 'src/new\nline' 'src/tab\there' 'src/back\\slash' 'src/\001ctl'
+[ "$(grep -c '^line' plain.txt || true)" = 0 ] || fail "a newline in a name forged a listing line"
+"$NNTAR" -tvf a.nna >long.txt
+expect_in long.txt 'src/new\nline'
+mkdir raw
+touch "raw/$(printf 'bad\377name')"
+"$NNTAR" -cf raw.nna raw
+"$NNTAR" -tf raw.nna --json >raw.json
+python3 - <<'PY' || fail "--json with a non-UTF-8 name"
+import json
+e = {x["path"]: x for x in json.load(open("raw.json"))["entries"]}
+assert e["raw/bad\ufffdname"]["path_hex"] == b"raw/bad\xffname".hex(), e
+PY

@@ -22,8 +22,11 @@ for keep in 20 60 50000 $((size - 100)) $((size - 20)) $((size - 1)); do
   expect_in err.txt "truncated"
   [ -z "$(find out -name '*nntar-*')" ] || fail "temporary files left (cut at $keep)"
 done
-# Entries before the cut are still extracted intact.
+# Entries before the cut are still listed (as GNU tar does) and extracted intact.
 head -c 50000 full.nna >cut.nna
+expect_exit 2 err.txt "$NNTAR" -tf cut.nna >names.txt
+expect_in names.txt "src/a"
+expect_in err.txt "truncated"
 rm -rf out && mkdir out
 expect_exit 2 err.txt "$NNTAR" -xf cut.nna -C out
 cmp src/a out/src/a || fail "entry before the cut not extracted"
