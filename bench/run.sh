@@ -7,7 +7,8 @@
 # ratio = archive bytes / raw payload bytes (the size of EVALDIR/X.bin), as in
 # BASELINES.md. Speeds are in KB/s of payload and as a ratio to xz -9e's
 # compression speed measured in the same run. Then the tree workload
-# (bench/tree.sh): whole trees against tar | xz -9e, 7-Zip and zpaq. Needs build/cli/nntar (built
+# (bench/tree.sh): whole trees against tar | xz -9e, 7-Zip and zpaq, and the
+# JPEG files of Debian packages (bench/jpeg.sh). Needs build/cli/nntar (built
 # by scripts/bootstrap) and root for apt-get (baselines.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -64,5 +65,8 @@ trees=()
 [ -d /usr/include/c++/12 ] && trees+=(/usr/include/c++/12)
 trees+=("$W/eval-tree")
 { echo; echo "## Trees"; echo; NNTAR=$NNTAR bash "$here/bench/tree.sh" "${trees[@]}"; } >> "$W/report.md"
+# JPEG files from Debian packages (bench/jpeg.sh): the jpeg transform.
+echo "[bench] JPEG files" >&2
+{ echo; echo "## JPEG files"; echo; NNTAR=$NNTAR bash "$here/bench/jpeg.sh"; } >> "$W/report.md"
 cat "$W/report.md"
 [[ -z $OUT ]] || cp "$W/report.md" "$OUT"
