@@ -66,6 +66,10 @@ class extractor : public archive_nn::entry_visitor {
  public:
   extractor(const options& o, display& out, bool test_only) : o_(o), out_(out), test_(test_only) {
     root_ = o.directory.empty() ? "" : o.directory + (o.directory.back() == '/' ? "" : "/");
+    // GNU tar: a user's extraction applies the umask unless -p; root keeps the modes.
+    const mode_t mask = umask(0);
+    umask(mask);
+    umask_ = geteuid() == 0 || o.preserve_permissions ? 0 : static_cast<uint32_t>(mask);
   }
 
   bool wants(const entry_header& e) override {
@@ -192,7 +196,12 @@ class extractor : public archive_nn::entry_visitor {
 
   // setuid/setgid come back only with -P (bsdtar -p): an archive should not
   // be able to plant set-id programs by default.
-  uint32_t permitted_mode(uint32_t mode) const { return o_.absolute_names ? mode : mode & 01777; }
+  // A user's extraction without -p (umask_ set): the permission bits less the
+  // umask, no sticky or set-id bits, as GNU tar.
+  uint32_t permitted_mode(uint32_t mode) const {
+    if (umask_ != 0 || (geteuid() != 0 && !o_.preserve_permissions)) return mode & 0777 & ~umask_;
+    return o_.absolute_names ? mode : mode & 01777;
+  }
 
   // Directory metadata last: writing entries inside would change the mtimes.
   void finish_directories() {
@@ -281,6 +290,7 @@ class extractor : public archive_nn::entry_visitor {
   bool failed_ = false;
   bool skipped_ = false;
   uint64_t bytes_ = 0;
+  uint32_t umask_ = 0;
 };
 
 }  // namespace

@@ -53,7 +53,7 @@ namespace {
 // (f, C, T) take the next arguments in order (GNU tar's "old options").
 std::vector<std::string> expand_old_style(int argc, const char* const* argv) {
   std::vector<std::string> args(argv, argv + argc);
-  if (argc < 2 || argv[1][0] == '-' || std::strspn(argv[1], "cxtvfCThkOPqjzJ0123456789") != std::strlen(argv[1]) ||
+  if (argc < 2 || argv[1][0] == '-' || std::strspn(argv[1], "cxtvfCThkOPpqjzJ0123456789") != std::strlen(argv[1]) ||
       std::strpbrk(argv[1], "cxt") == nullptr)
     return args;
   std::vector<std::string> out = {args[0]};
@@ -122,6 +122,7 @@ archive_nn::result<options> parse_options(int argc_in, const char* const* argv_i
     ("skip-old-files", "extract: never replace existing files; skip them silently (tar)")
     ("overwrite", "extract: replace existing files (the default) (tar)")
     ("totals", "print the bytes processed at the end (tar)")
+    ("preserve-permissions,p", "extract: modes as stored, not reduced by the umask (the default for root) (tar)")
     ("threads", po::value<unsigned>(), "worker threads (default: all cores) (zstd -T)")
     ("codec", po::value<std::string>(), "auto|mix|nn|zstd|lzma|zlib|flac|stored|mix1 (default auto: the smallest on a 64 KiB probe; mix: context mixing with the model as one input; mix1: its first revision, which older nntar reads)")
     ("model", po::value<std::string>(), "PATH to an .nnm, 'default' (built-in) or 'none'")
@@ -189,6 +190,7 @@ archive_nn::result<options> parse_options(int argc_in, const char* const* argv_i
   if (vm.count("keep-old-files")) o.on_existing = options::existing::keep;
   if (vm.count("skip-old-files")) o.on_existing = options::existing::skip;
   o.totals = vm.count("totals") > 0;
+  o.preserve_permissions = vm.count("preserve-permissions") > 0;
   int modes = 0;
   if (vm.count("create")) o.what = mode::create, ++modes;
   if (vm.count("extract")) o.what = mode::extract, ++modes;

@@ -37,6 +37,7 @@ struct options {
   bool to_stdout = false;                 // -O: file contents to stdout
   enum class existing { replace, keep, skip } on_existing = existing::replace;  // --overwrite, -k, --skip-old-files
   bool totals = false;                    // --totals
+  bool preserve_permissions = false;      // -p: modes as stored, ignoring the umask (root always)
   std::vector<std::string> notes;         // warnings from parsing (ignored tar flags)
   std::string help_text;
 };
