@@ -150,6 +150,10 @@ class archive_decoder {
         remaining -= h.size_original;
         if (wanted) submit(std::move(rec).value(), n, at);
         ++n;
+        // Deliver as chunks finish: a large file is never held whole
+        // (at most 2 x threads + 2 chunks in flight; its checksum is checked
+        // at its Entry_End, and a failed entry's partial output discarded).
+        ANN_TRY(drain(false));
         continue;
       }
       if (rec->type == record_type::entry_end) {
