@@ -447,7 +447,7 @@ result<archive_index> decode_index(const uint8_t* data, size_t size, const reade
   ANN_RETURN_ERROR_IF(entry_count > r.remaining() / limits::index_entry_body_min + 1, index_corrupt,
                       "index: entry count larger than the index");
   if (version < 2) index.entries.reserve(entry_count);
-  uint64_t last_offset = 0;  // version 2: items strictly in archive order
+  uint64_t last_offset = 0;  // items strictly in archive order (every version)
   for (uint64_t i = 0; i < entry_count; ++i) {
     if (version >= 2) {
       const uint8_t item_type = r.u8();
@@ -479,11 +479,11 @@ result<archive_index> decode_index(const uint8_t* data, size_t size, const reade
     }
     index_entry e;
     e.entry_offset = r.varint();
-    if (version >= 2) {
-      ANN_RETURN_ERROR_IF(r.failed() || e.entry_offset <= last_offset, index_corrupt,
-                          "index: item " + std::to_string(i) + " out of archive order");
-      last_offset = e.entry_offset;
-    }
+    // In archive order in every version (writers never wrote another), so an
+    // Index cannot list one entry twice and make a reader decode it again.
+    ANN_RETURN_ERROR_IF(r.failed() || (i > 0 && e.entry_offset <= last_offset), index_corrupt,
+                        "index: item " + std::to_string(i) + " out of archive order");
+    last_offset = e.entry_offset;
     e.size_coded = r.varint();
     e.chunk_count = r.varint();
     const uint64_t body = r.varint();

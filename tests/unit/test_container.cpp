@@ -183,6 +183,33 @@ TEST_CASE("hostile entry headers are rejected by the parser or flagged unsafe", 
   // A reader parses them (tar lists them) but the CLI refuses to extract: see tests/cli.
 }
 
+TEST_CASE("an Index that lists an entry twice or out of order is corrupt, in every version", "[container][malformed]") {
+  archive_index index;
+  index_entry a, b;
+  a.header.path = "a";
+  a.header.type = entry_type::file;
+  a.header.size = 10;
+  a.entry_offset = 16;
+  a.size_coded = 40;
+  b = a;
+  b.header.path = "b";
+  b.entry_offset = 56;
+  for (uint16_t version : {uint16_t(1), uint16_t(2)}) {
+    INFO("version " << version);
+    index.entries = {a, b};
+    std::vector<uint8_t> bytes = encode_index(index, version);
+    CHECK(decode_index(bytes.data(), bytes.size(), reader_limits{}, version).ok());
+    index.entries = {a, a, a};  // one 10-byte entry listed three times: decoded three times
+    bytes = encode_index(index, version);
+    auto twice = decode_index(bytes.data(), bytes.size(), reader_limits{}, version);
+    REQUIRE_FALSE(twice.ok());
+    CHECK(twice.err().code == errc::index_corrupt);
+    index.entries = {b, a};
+    bytes = encode_index(index, version);
+    CHECK_FALSE(decode_index(bytes.data(), bytes.size(), reader_limits{}, version).ok());
+  }
+}
+
 TEST_CASE("writer state machine rejects misuse", "[container]") {
   memory_sink sink;
   archive_writer w(sink);
