@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "model/model.hpp"
 #include "test_helpers.hpp"
 
@@ -115,6 +117,30 @@ TEST_CASE("the Model_Record is written only when a chunk may use the model", "[a
       REQUIRE(rc.entries.size() == 2);
       CHECK(rc.entry_errors.empty());
     }
+}
+
+TEST_CASE("a damaged embedded model is replaced by an available model with the same hash", "[archive][model]") {
+  auto m = test::tiny_model();
+  if (!m) m = test::random_model(32, 2, 4, 64, 128, 9);
+  const auto text = test::text_bytes(4000, 6);
+  create_options o;
+  o.model = m;
+  o.codec = codec_choice::nn;
+  o.embed_model = true;
+  auto archive = test::make_archive({{test::file_header("t.txt", text.size()), text}}, o);
+  static const uint8_t xz_magic[6] = {0xFD, '7', 'z', 'X', 'Z', 0x00};
+  auto at = std::search(archive.begin(), archive.end(), xz_magic, xz_magic + 6);
+  REQUIRE(at != archive.end());
+  at[200] ^= 0x10;  // inside the embedded model's xz stream
+  auto alone = test::read_all(archive);  // nothing else has this model
+  REQUIRE(alone.entry_errors.size() == 1);
+  CHECK((alone.entry_errors[0].code == errc::model_corrupt || alone.entry_errors[0].code == errc::model_mismatch));
+  read_options with;
+  with.resolve = [&](const model_hash& h) { return h == m->hash() ? m : nullptr; };
+  auto rescued = test::read_all(archive, with);
+  CHECK(rescued.entry_errors.empty());
+  REQUIRE(rescued.entries.size() == 1);
+  CHECK(rescued.entries[0].data == text);
 }
 
 TEST_CASE("creating twice gives identical bytes", "[archive]") {

@@ -102,12 +102,17 @@ class archive_decoder {
   }
 
  private:
+  // A built-in model or one the caller resolves, by hash.
+  model_handle available_model(const model_hash& hash) const {
+    for (const model_handle& b : builtin_models())
+      if (b->hash() == hash) return b;
+    return opt_.resolve ? opt_.resolve(hash) : nullptr;
+  }
+
   void load_model(const model_record& m) {
     model_slot slot;
     if (m.storage == model_storage::referenced) {
-      for (const model_handle& b : builtin_models())
-        if (b->hash() == m.hash) slot.model = b;
-      if (!slot.model && opt_.resolve) slot.model = opt_.resolve(m.hash);
+      slot.model = available_model(m.hash);
       if (!slot.model)
         slot.err = make_error(errc::model_missing,
                               "model " + hash_text(m.hash) + " is referenced but not available (pass --model FILE)");
@@ -125,6 +130,11 @@ class archive_decoder {
         slot.err = make_error(errc::model_mismatch, "embedded model does not match its hash " + hash_text(m.hash));
       } else {
         slot.model = loaded.value();
+      }
+      // A damaged embedded copy of a model that is available anyway (the
+      // same hash, which the record's checksum protects) costs nothing.
+      if (!slot.model) {
+        if (model_handle same = available_model(m.hash)) slot.model = same;
       }
     }
     if (models_.count(m.model_id)) {
