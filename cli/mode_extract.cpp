@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -92,6 +93,7 @@ class extractor : public archive_nn::entry_visitor {
   bool begin_entry(const entry_header& e) override {
     entry_status_ = archive_nn::ok_status();
     fd_ = -1;
+    written_ = 0;
     if (!selected_.insert(e.path).second && !test_ && !o_.absolute_names) {
       // A later entry with the same name would replace (or, for a symlink,
       // redirect) what was just extracted: refuse unless -P.
@@ -146,6 +148,28 @@ class extractor : public archive_nn::entry_visitor {
 
   status write(const uint8_t* data, size_t size) override {
     if (test_ || fd_ < 0) return archive_nn::ok_status();
+    if (o_.to_stdout) return write_all(data, size);
+    // Whole 4 KiB blocks of zeros become holes (GNU tar -S, cp --sparse):
+    // a sparse file comes back sparse, and no file system stores zeros it
+    // need not. The file's length is set when it is finished.
+    static const uint8_t zeros[hole_block] = {};
+    while (size > 0) {
+      const size_t in_block = hole_block - static_cast<size_t>(written_ % hole_block);
+      const size_t n = std::min(size, in_block);
+      if (n == hole_block && std::memcmp(data, zeros, hole_block) == 0) {
+        if (lseek(fd_, static_cast<off_t>(hole_block), SEEK_CUR) < 0)
+          return make_error(errc::io_write_failed, std::string("seek failed: ") + std::strerror(errno));
+      } else {
+        ANN_TRY(write_all(data, n));
+      }
+      data += n;
+      size -= n;
+      written_ += n;
+    }
+    return archive_nn::ok_status();
+  }
+
+  status write_all(const uint8_t* data, size_t size) {
     while (size > 0) {
       const ssize_t n = ::write(fd_, data, size);
       if (n < 0) {
@@ -220,6 +244,12 @@ class extractor : public archive_nn::entry_visitor {
     struct stat st;
     switch (e.type) {
       case entry_type::file: {
+        // A hole at the end has no bytes written after it: the length comes from here.
+        if (ftruncate(fd_, static_cast<off_t>(written_)) != 0) {
+          close(fd_);
+          fd_ = -1;
+          return make_error(errc::io_write_failed, std::string("cannot set the file's length: ") + std::strerror(errno));
+        }
         if (fchmod(fd_, permitted_mode(e.mode)) != 0 || close(fd_) != 0) {
           fd_ = -1;
           return make_error(errc::extract_failed, std::string("cannot finish file: ") + std::strerror(errno));
@@ -291,6 +321,8 @@ class extractor : public archive_nn::entry_visitor {
   bool skipped_ = false;
   uint64_t bytes_ = 0;
   uint32_t umask_ = 0;
+  static constexpr size_t hole_block = 4096;
+  uint64_t written_ = 0;  // bytes of the current file, holes included
 };
 
 }  // namespace

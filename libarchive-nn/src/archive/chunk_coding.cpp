@@ -47,6 +47,19 @@ std::vector<variant> variants_of(const chunk_plan& plan, size_t size) {
   return out;
 }
 
+// Fastest first: the classical codecs, then the mix codec, then the nn codec
+// (and a model-driven variant after the same codec without the model).
+int speed_rank(const variant& v) {
+  switch (v.id) {
+    case methods::codec_id::zstd: return 0;
+    case methods::codec_id::zlib: return 1;
+    case methods::codec_id::lzma: return 2;
+    case methods::codec_id::flac: return 3;
+    case methods::codec_id::nn: return 8;
+    default: return methods::is_mix(v.id) ? (v.with_model ? 6 : 5) : 4;
+  }
+}
+
 // Coding a large chunk with every candidate costs the sum of their times, and
 // the model-driven ones are ~100x slower than LZMA: on chunks of at least four
 // probes, every variant codes the chunk's first 64 KiB (whole model windows)
@@ -56,16 +69,30 @@ void keep_best_on_probe(const uint8_t* data, size_t size, const chunk_plan& plan
   if (!plan.probe || vs.size() < 2 || size < 4 * probe_bytes) return;
   const size_t window = plan.nn_window ? static_cast<size_t>(plan.nn_window) : 1;
   const size_t probe = std::max(window, probe_bytes / window * window);
-  size_t best = 0, best_size = SIZE_MAX;
-  for (size_t i = 0; i < vs.size(); ++i) {
+  // Among the variants within near_tie bytes of the smallest, the fastest:
+  // on data every codec squeezes to almost nothing (zeros, sparse files) the
+  // model-driven codecs would cost seconds per MiB to save a few bytes. So
+  // the variants are tried fastest first, and once one codes the probe in
+  // near_tie bytes or fewer, no later one can be chosen and none is tried.
+  constexpr size_t near_tie = 64;
+  std::stable_sort(vs.begin(), vs.end(), [](const variant& a, const variant& b) { return speed_rank(a) < speed_rank(b); });
+  std::vector<size_t> sizes(vs.size(), SIZE_MAX);
+  size_t best_size = SIZE_MAX;
+  for (size_t i = 0; i < vs.size() && best_size > near_tie; ++i) {
     auto coded = methods::find_method(static_cast<uint8_t>(vs[i].id))->encode(data, probe, params_for(vs[i], plan));
     if (!coded.ok() || (coded->empty() && probe > 0)) continue;
-    if (coded->size() < best_size) {
-      best = i;
-      best_size = coded->size();
-    }
+    sizes[i] = coded->size();
+    best_size = std::min(best_size, sizes[i]);
   }
-  vs = {vs[best]};
+  size_t chosen = SIZE_MAX;
+  for (size_t i = 0; i < vs.size(); ++i) {
+    if (sizes[i] == SIZE_MAX || sizes[i] > best_size + near_tie) continue;
+    if (chosen == SIZE_MAX || speed_rank(vs[i]) < speed_rank(vs[chosen]) ||
+        (speed_rank(vs[i]) == speed_rank(vs[chosen]) && sizes[i] < sizes[chosen]))
+      chosen = i;
+  }
+  if (chosen != SIZE_MAX) vs = {vs[chosen]};
+  else vs = {vs[0]};
 }
 
 }  // namespace
