@@ -160,7 +160,7 @@ int mode_create(const options& o, display& out) {
                     static_cast<unsigned long long>(b.bytes_original), static_cast<unsigned long long>(b.bytes_coded));
       std::fprintf(stderr, "%s\n", buf);
     }
-    static const char* names[] = {"stored", "zstd", "lzma", "zlib", "flac", "", "", "", "nn", "mix1", "mix"};
+    static const char* names[] = {"stored", "zstd", "lzma", "zlib", "flac", "", "", "", "nn", "mix1", "mix2", "mix"};
     for (size_t id = 0; id < sizeof names / sizeof names[0]; ++id) {
       const auto& s = creator.stats()[id];
       if (!s.chunks) continue;

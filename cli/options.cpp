@@ -124,7 +124,7 @@ archive_nn::result<options> parse_options(int argc_in, const char* const* argv_i
     ("totals", "print the bytes processed at the end (tar)")
     ("preserve-permissions,p", "extract: modes as stored, not reduced by the umask (the default for root) (tar)")
     ("threads", po::value<unsigned>(), "worker threads (default: all cores) (zstd -T)")
-    ("codec", po::value<std::string>(), "auto|mix|nn|zstd|lzma|zlib|flac|stored|mix1 (default auto: the smallest on a 64 KiB probe; mix: context mixing with the model as one input; mix1: its first revision, which older nntar reads)")
+    ("codec", po::value<std::string>(), "auto|mix|nn|zstd|lzma|zlib|flac|stored|mix2|mix1 (default auto: the smallest on a 64 KiB probe; mix: context mixing with the model as one input; mix2, mix1: its earlier revisions, which older nntar reads)")
     ("model", po::value<std::string>(), "PATH to an .nnm, 'default' (built-in) or 'none'")
     ("embed-model", "store the model inside the archive (xz-compressed)")
     ("reference-model", "reference the model by its hash only (default)")

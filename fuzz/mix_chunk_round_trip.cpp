@@ -1,6 +1,6 @@
-// mix_chunk_round_trip: the mix codec (spec/mix_codec.md, both revisions)
+// mix_chunk_round_trip: the mix codec (spec/mix_codec.md, revisions 1, 2, 3)
 // on fuzzer bytes, without a model, as an image of fuzzer geometry or as PCM
-// of 1..8 channels (revision 2's Profiles 1 and 2), and with a tiny random model (windows of 1..32): encode ->
+// of 1..8 channels (revisions 2 and 3: Profiles 1 and 2), and with a tiny random model (windows of 1..32): encode ->
 // decode gives the bytes back, encoding twice gives the same payload, the
 // archive path (encode_chunk / decode_chunk, checksum included) agrees, and
 // arbitrary payloads decode without crashing or reading out of bounds.
@@ -19,6 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint32_t window = with_model ? in.u32_in(1, ctx) : 0;
   const size_t garbage_size = in.u32_in(0, 600);
   const bool revision_1 = in.flag();
+  const bool revision_2 = !revision_1 && in.flag();
   const bool image = !with_model && !revision_1 && in.flag();
   const uint32_t image_width = image ? in.u32_in(1, 64) : 0;
   const uint8_t pixel_bytes = image ? static_cast<uint8_t>(in.u32_in(1, 4)) : 0;
@@ -33,7 +34,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   p.image_width = image_width;
   p.pixel_bytes = pixel_bytes;
   p.audio_channels = audio_channels;
-  const ann::methods::method& mix = revision_1 ? ann::methods::method_mix1 : ann::methods::method_mix;
+  const ann::methods::method& mix = revision_1   ? ann::methods::method_mix1
+                                    : revision_2 ? ann::methods::method_mix2
+                                                 : ann::methods::method_mix;
   if (!bytes.empty()) {
     auto coded = mix.encode(bytes.data(), bytes.size(), p);
     FUZZ_ASSERT_MSG(coded.ok(), coded.ok() ? "" : coded.err().what());

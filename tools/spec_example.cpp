@@ -802,7 +802,7 @@ std::string range_coder_example() {
 std::string mix_example() {
   const std::string text = "abracadabra abracadabra\n";
   const auto* data = reinterpret_cast<const uint8_t*>(text.data());
-  const methods::method* m = methods::find_method(static_cast<uint8_t>(methods::codec_id::mix));
+  const methods::method* m = methods::find_method(static_cast<uint8_t>(methods::codec_id::mix2));
   auto coded = m->encode(data, text.size(), {});
   check(coded.ok() && coded->size() >= 2, "the mix codec codes the example");
   const int bits = (*coded)[0];

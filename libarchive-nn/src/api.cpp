@@ -90,7 +90,7 @@ bool parse_codec_choice(const std::string& name, codec_choice& out) {
       {"auto", codec_choice::automatic}, {"nn", codec_choice::nn},     {"zstd", codec_choice::zstd},
       {"lzma", codec_choice::lzma},      {"zlib", codec_choice::zlib}, {"flac", codec_choice::flac},
       {"stored", codec_choice::stored},  {"mix", codec_choice::mix},
-      {"mix1", codec_choice::mix1}};
+      {"mix1", codec_choice::mix1}, {"mix2", codec_choice::mix2}};
   for (const auto& e : table)
     if (name == e.first) {
       out = e.second;

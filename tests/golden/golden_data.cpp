@@ -377,8 +377,9 @@ std::vector<case_spec> cases(const archive_nn::model_handle& tiny) {
     out.push_back(c);
   }
   // The mixing codec without a model: context models, match model, mixers,
-  // APMs; both revisions (codec_mix1: Codec_Id 9, archives of older nntar).
+  // APMs; every revision (codec_mix2: Codec_Id 10, codec_mix1: 9, archives of older nntar).
   for (auto [name, choice] : {std::pair{"codec_mix", archive_nn::codec_choice::mix},
+                              std::pair{"codec_mix2", archive_nn::codec_choice::mix2},
                               std::pair{"codec_mix1", archive_nn::codec_choice::mix1}}) {
     case_spec c;
     c.name = name;
@@ -392,24 +393,24 @@ std::vector<case_spec> cases(const archive_nn::model_handle& tiny) {
     }()));
     out.push_back(c);
   }
-  {
-    // The mix codec's image model (Profile 1): RGB from PPM and BMP, grey from PGM.
+  // The mix codec's image model (Profile 1): RGB from PPM and BMP, grey from
+  // PGM; and its audio model (Profile 2): mono and stereo 16-bit PCM; in
+  // revision 3 and in revision 2 (mix2_*: Codec_Id 10).
+  for (auto [prefix, choice] : {std::pair{"mix", archive_nn::codec_choice::mix},
+                                std::pair{"mix2", archive_nn::codec_choice::mix2}}) {
     case_spec c;
-    c.name = "mix_image";
-    c.codec = archive_nn::codec_choice::mix;
+    c.name = std::string(prefix) + "_image";
+    c.codec = choice;
     c.entries.push_back(file("img.ppm", ppm(40, 30)));
     c.entries.push_back(file("grey.pgm", pgm(33, 21)));
     c.entries.push_back(file("pic.bmp", bmp(17, 9)));
     out.push_back(c);
-  }
-  {
-    // The mix codec's audio model (Profile 2): mono and stereo 16-bit PCM.
-    case_spec c;
-    c.name = "mix_audio";
-    c.codec = archive_nn::codec_choice::mix;
-    c.entries.push_back(file("mono.wav", wav(5000)));
-    c.entries.push_back(file("stereo.wav", wav(3001, 2)));
-    out.push_back(c);
+    case_spec a;
+    a.name = std::string(prefix) + "_audio";
+    a.codec = choice;
+    a.entries.push_back(file("mono.wav", wav(5000)));
+    a.entries.push_back(file("stereo.wav", wav(3001, 2)));
+    out.push_back(a);
   }
   {
     case_spec c;
@@ -487,7 +488,10 @@ std::vector<case_spec> cases(const archive_nn::model_handle& tiny) {
     mt.entries.push_back(file("prose.txt", prose(6000, 50)));
     mt.entries.push_back(file("short.txt", prose(100, 51)));
     out.push_back(mt);
-    mt.name = "mix1_tiny";  // the same with revision 1 (Codec_Id 9)
+    mt.name = "mix2_tiny";  // the same with revision 2 (Codec_Id 10)
+    mt.codec = archive_nn::codec_choice::mix2;
+    out.push_back(mt);
+    mt.name = "mix1_tiny";  // and with revision 1 (Codec_Id 9)
     mt.codec = archive_nn::codec_choice::mix1;
     out.push_back(mt);
     case_spec sn;

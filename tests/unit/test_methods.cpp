@@ -4,6 +4,7 @@
 #include "methods/method.hpp"
 #include "mix/predictor.hpp"
 #include "mix/predictor_v2.hpp"
+#include "mix/predictor_v3.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -73,7 +74,7 @@ TEST_CASE("incompressible chunks are stored; the smallest codec wins", "[methods
 }
 
 TEST_CASE("mix codec round trips, with and without a model", "[methods][mix]") {
-  const auto id = GENERATE(methods::codec_id::mix, methods::codec_id::mix1);
+  const auto id = GENERATE(methods::codec_id::mix, methods::codec_id::mix2, methods::codec_id::mix1);
   const methods::method* m = methods::find_method(static_cast<uint8_t>(id));
   REQUIRE(m);
   std::vector<std::vector<uint8_t>> inputs = {test::text_bytes(1, 1), test::text_bytes(777, 2), test::text_bytes(70000, 3),
@@ -111,12 +112,13 @@ double cross_entropy(Predictor&& pr, const std::vector<uint8_t>& bytes) {
 
 TEST_CASE("mix codec: the coder spends what the model predicts, and beats LZMA on text", "[methods][mix]") {
   const auto text = test::text_bytes(200000, 9);
-  const auto id = GENERATE(methods::codec_id::mix, methods::codec_id::mix1);
+  const auto id = GENERATE(methods::codec_id::mix, methods::codec_id::mix2, methods::codec_id::mix1);
   INFO("codec " << static_cast<int>(id));
-  // The table sizes the method picks for 200,000 bytes; revision 2's header has a Profile byte.
-  const bool v2 = id == methods::codec_id::mix;
-  const double bits = v2 ? cross_entropy(mix::predictor_v2(21, text.size()), text)
-                         : cross_entropy(mix::predictor(20, text.size()), text);
+  // The table sizes the method picks for 200,000 bytes; revisions 2 and 3 have a Profile byte.
+  const bool v2 = id != methods::codec_id::mix1;
+  const double bits = id == methods::codec_id::mix    ? cross_entropy(mix::predictor_v3(21, text.size()), text)
+                      : id == methods::codec_id::mix2 ? cross_entropy(mix::predictor_v2(21, text.size()), text)
+                                                      : cross_entropy(mix::predictor(20, text.size()), text);
   methods::codec_params p;
   auto coded = methods::find_method(static_cast<uint8_t>(id))->encode(text.data(), text.size(), p);
   REQUIRE(coded.ok());
@@ -165,7 +167,9 @@ TEST_CASE("mix codec revision 2 refuses malformed headers", "[methods][mix]") {
 }
 
 TEST_CASE("mix codec image profile round trips any geometry and beats the general model on pixels", "[methods][mix]") {
-  const methods::method* m = methods::find_method(static_cast<uint8_t>(methods::codec_id::mix));
+  const auto id = GENERATE(methods::codec_id::mix, methods::codec_id::mix2);
+  INFO("codec " << static_cast<int>(id));
+  const methods::method* m = methods::find_method(static_cast<uint8_t>(id));
   // A smooth RGB gradient with noise, 64 x 48.
   std::vector<uint8_t> rgb;
   uint32_t seed = 5;

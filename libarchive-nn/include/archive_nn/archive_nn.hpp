@@ -53,9 +53,9 @@ ARCHIVE_NN_API model_hash hash_of(const model_handle& m);
 ARCHIVE_NN_API const std::vector<model_handle>& builtin_models();
 ARCHIVE_NN_API model_handle default_model();
 
-// mix1: the first revision of the mix codec, for archives that nntar 0.x
-// before revision 2 must read.
-enum class codec_choice { automatic, nn, zstd, lzma, zlib, flac, stored, mix, mix1 };
+// mix1, mix2: the first and second revisions of the mix codec, for archives
+// that older nntar (before revisions 2 and 3) must read.
+enum class codec_choice { automatic, nn, zstd, lzma, zlib, flac, stored, mix, mix1, mix2 };
 ARCHIVE_NN_API bool parse_codec_choice(const std::string& name, codec_choice& out);
 
 struct progress_info {

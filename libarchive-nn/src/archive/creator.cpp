@@ -136,6 +136,7 @@ struct archive_creator::impl {
       case codec_choice::nn: return payload && opt.model ? std::vector<codec_id>{codec_id::nn} : std::vector<codec_id>{codec_id::zstd};
       case codec_choice::mix: return {codec_id::mix};
       case codec_choice::mix1: return {codec_id::mix1};
+      case codec_choice::mix2: return {codec_id::mix2};
       case codec_choice::automatic: break;
     }
     // By preset: the mixing codec (with the model at 9) and the classical

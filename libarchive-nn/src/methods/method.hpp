@@ -16,10 +16,10 @@ class model;
 }
 namespace methods {
 
-enum class codec_id : uint8_t { stored = 0, zstd = 1, lzma = 2, zlib = 3, flac = 4, nn = 8, mix1 = 9, mix = 10 };
+enum class codec_id : uint8_t { stored = 0, zstd = 1, lzma = 2, zlib = 3, flac = 4, nn = 8, mix1 = 9, mix2 = 10, mix = 11 };
 
-// Both revisions of the mixing codec (spec/mix_codec.md).
-inline bool is_mix(codec_id id) { return id == codec_id::mix || id == codec_id::mix1; }
+// The revisions of the mixing codec (spec/mix_codec.md): 9, 10 for reading old archives, 11.
+inline bool is_mix(codec_id id) { return id == codec_id::mix || id == codec_id::mix2 || id == codec_id::mix1; }
 inline bool is_mix(uint8_t id) { return is_mix(static_cast<codec_id>(id)); }
 
 struct codec_params {
@@ -53,6 +53,7 @@ extern const method method_zlib;
 extern const method method_flac;
 extern const method method_nn;
 extern const method method_mix1;
+extern const method method_mix2;
 extern const method method_mix;
 
 }  // namespace methods

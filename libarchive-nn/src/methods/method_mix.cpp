@@ -2,11 +2,13 @@
 // the binary arithmetic coder at the probability of the mix model, which
 // mixes online context models, a match model and, when the chunk names a
 // model (Model_Id != 0, Codec_Param = window size), the transformer's
-// prediction for the chunk's first Model_Windows windows. Two revisions:
-// Codec_Id 10 (`mix`, mix::predictor_v2) writes Table_Bits (16..23), Profile
-// (0), [Model_Windows]; Codec_Id 9 (`mix1`, mix::predictor, read and written
-// for old archives) Table_Bits (16..22), [Model_Windows]; then the coder's
-// bytes.
+// prediction for the chunk's first Model_Windows windows. Three revisions:
+// Codec_Id 11 (`mix`, mix::predictor_v3 and mix::image_predictor) and 10
+// (`mix2`, mix::predictor_v2 and mix::image_predictor_r2) write Table_Bits
+// (16..23), Profile (0 general, 1 image, 2 audio), the profile's parameters,
+// [Model_Windows]; Codec_Id 9 (`mix1`, mix::predictor) Table_Bits (16..22),
+// [Model_Windows]; then the coder's bytes. Revisions 1 and 2 are read and
+// written for old archives.
 #include <algorithm>
 
 #include "byte_io.hpp"
@@ -16,7 +18,9 @@
 #include "mix/binary_coder.hpp"
 #include "mix/predictor.hpp"
 #include "mix/image_predictor.hpp"
+#include "mix/image_predictor_r2.hpp"
 #include "mix/predictor_v2.hpp"
+#include "mix/predictor_v3.hpp"
 #include "model/transformer.hpp"
 
 namespace archive_nn {
@@ -30,14 +34,23 @@ constexpr size_t vocab = archive_nn::model::vocab_size;
 // What differs between the revisions: the model, its table sizes, the header.
 struct revision_1 {
   using predictor = mix::predictor;
+  using image_predictor = void;
   static constexpr int bits_min = mix::table_bits_min, bits_max = mix::table_bits_max;
   static constexpr size_t slots_per_byte = 4;  // counters per context map per byte of chunk
   static constexpr bool has_profile = false;
 };
 struct revision_2 {
   using predictor = mix::predictor_v2;
+  using image_predictor = mix::image_predictor_r2;
   static constexpr int bits_min = mix::v2_table_bits_min, bits_max = mix::v2_table_bits_max;
   static constexpr size_t slots_per_byte = 8;  // 16-bit slots: the memory of revision 1 at 2^22 is 2^23 here
+  static constexpr bool has_profile = true;
+};
+struct revision_3 {
+  using predictor = mix::predictor_v3;
+  using image_predictor = mix::image_predictor;
+  static constexpr int bits_min = mix::v3_table_bits_min, bits_max = mix::v3_table_bits_max;
+  static constexpr size_t slots_per_byte = 8;
   static constexpr bool has_profile = true;
 };
 
@@ -65,11 +78,12 @@ void code_byte(Predictor& pr, Code&& code_bit) {
   for (int i = 0; i < 8; ++i) pr.update(code_bit(pr.p()));
 }
 
-// Profiles (revision 2 only): 1 the image model, 2 the audio model; no transformer in either.
+// Profiles (revisions 2 and 3): 1 the image model, 2 the audio model; no transformer in either.
 constexpr uint8_t profile_general = 0, profile_image = 1, profile_audio = 2;
 constexpr uint64_t image_width_max = uint64_t(1) << 24;
 constexpr uint8_t pixel_bytes_max = 4;
 
+template <class ImagePredictor>
 result<std::vector<uint8_t>> encode_image(const uint8_t* data, size_t size, int bits, const codec_params& p) {
   byte_writer head;
   head.u8(static_cast<uint8_t>(bits));
@@ -79,7 +93,7 @@ result<std::vector<uint8_t>> encode_image(const uint8_t* data, size_t size, int 
   std::vector<uint8_t> out = std::move(head.buffer());
   out.reserve(size / 3 + 16);
   mix::binary_encoder enc(out);
-  mix::image_predictor pr(bits, size, p.image_width, p.pixel_bytes);
+  ImagePredictor pr(bits, size, p.image_width, p.pixel_bytes);
   for (size_t i = 0; i < size; ++i) {
     const int symbol = pr.symbol_of(data[i]);
     for (int k = 7; k >= 0; --k) {
@@ -92,6 +106,7 @@ result<std::vector<uint8_t>> encode_image(const uint8_t* data, size_t size, int 
   return out;
 }
 
+template <class ImagePredictor>
 status decode_image(byte_reader& head, int bits, uint8_t* out, size_t out_size, const codec_params& p) {
   ANN_RETURN_ERROR_IF(p.model, chunk_corrupt, "mix chunk: Profile 1 (image) with a model");
   const uint64_t width = head.varint();
@@ -102,7 +117,7 @@ status decode_image(byte_reader& head, int bits, uint8_t* out, size_t out_size, 
   ANN_RETURN_ERROR_IF(pixel_bytes == 0 || pixel_bytes > pixel_bytes_max, chunk_corrupt,
                       "mix chunk: pixel bytes " + std::to_string(pixel_bytes) + " outside [1, 4]");
   mix::binary_decoder dec(head.current(), head.remaining());
-  mix::image_predictor pr(bits, out_size, static_cast<uint32_t>(width), pixel_bytes);
+  ImagePredictor pr(bits, out_size, static_cast<uint32_t>(width), pixel_bytes);
   for (size_t i = 0; i < out_size; ++i) {
     for (int k = 0; k < 8; ++k) pr.update(dec.decode(static_cast<uint32_t>(pr.p())));
     out[i] = pr.last_byte();
@@ -159,6 +174,11 @@ status decode_audio(byte_reader& head, int bits, uint8_t* out, size_t out_size, 
 
 template <class Rev>
 result<std::vector<uint8_t>> encode(const uint8_t* data, size_t size, const codec_params& p) {
+  if constexpr (Rev::has_profile) {
+    if (p.pixel_bytes && p.codec_param == 0 && p.pixel_bytes <= pixel_bytes_max && p.image_width >= 1 &&
+        p.image_width <= image_width_max)
+      return encode_image<typename Rev::image_predictor>(data, size, table_bits_for<Rev>(size), p);
+  }
   const bool with_model = p.codec_param != 0;
   ANN_RETURN_ERROR_IF(with_model && !p.model, model_missing, "mix chunk: no model");
   ANN_RETURN_ERROR_IF(with_model && p.codec_param > p.model->hp().context_length, codec_failed,
@@ -167,8 +187,6 @@ result<std::vector<uint8_t>> encode(const uint8_t* data, size_t size, const code
   if (Rev::has_profile && p.pixel_bytes) {
     // The transformer does not see pixels' neighbours: an image chunk goes without it.
     if (with_model) return std::vector<uint8_t>{};
-    if (p.pixel_bytes <= pixel_bytes_max && p.image_width >= 1 && p.image_width <= image_width_max)
-      return encode_image(data, size, bits, p);
   }
   if (Rev::has_profile && p.audio_channels) {
     if (with_model) return std::vector<uint8_t>{};
@@ -236,7 +254,8 @@ status decode(const uint8_t* in, size_t in_size, uint8_t* out, size_t out_size, 
   if (Rev::has_profile) {
     const uint8_t profile = head.u8();
     ANN_RETURN_ERROR_IF(head.failed(), chunk_corrupt, "mix chunk: no Profile");
-    if (profile == profile_image) return decode_image(head, bits, out, out_size, p);
+    if constexpr (Rev::has_profile)
+      if (profile == profile_image) return decode_image<typename Rev::image_predictor>(head, bits, out, out_size, p);
     if (profile == profile_audio) return decode_audio(head, bits, out, out_size, p);
     ANN_RETURN_ERROR_IF(profile != profile_general, chunk_corrupt, "mix chunk: Profile " + std::to_string(profile) + " unknown");
   }
@@ -287,7 +306,8 @@ status decode(const uint8_t* in, size_t in_size, uint8_t* out, size_t out_size, 
 }  // namespace
 
 const method method_mix1 = {codec_id::mix1, "mix1", encode<revision_1>, decode<revision_1>};
-const method method_mix = {codec_id::mix, "mix", encode<revision_2>, decode<revision_2>};
+const method method_mix2 = {codec_id::mix2, "mix2", encode<revision_2>, decode<revision_2>};
+const method method_mix = {codec_id::mix, "mix", encode<revision_3>, decode<revision_3>};
 
 }  // namespace methods
 }  // namespace v1

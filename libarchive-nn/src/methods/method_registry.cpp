@@ -7,7 +7,7 @@ namespace methods {
 const std::vector<const method*>& all_methods() {
   static const std::vector<const method*> table = {&method_stored, &method_zstd, &method_lzma,
                                                    &method_zlib,   &method_flac, &method_nn, &method_mix1,
-                                                   &method_mix};
+                                                   &method_mix2,   &method_mix};
   return table;
 }
 

@@ -1,15 +1,20 @@
-// The mixing codec's image model (spec/mix_codec.md §12.5, Profile 1): for
+// The mixing codec's image model, revision 3 (Codec_Id 11, spec/mix_codec.md
+// §14.2, Profile 1; revision 2 is image_predictor_r2.hpp): for
 // a pixel stream of known width and bytes per pixel, each byte is predicted
 // by the median (LOCO-I) predictor of its W, N and NW neighbours, corrected
 // by the error of the channel coded before it in the same pixel, and the
 // coder codes the zigzagged residual. Checked context maps keyed by the
 // neighbours' residuals, the local gradients, other predictors' disagreement
-// with the prediction and the inter-channel error, four mixers (by channel,
+// with the prediction and the inter-channel error, three mixers (by channel,
 // local activity, the previous channel's residual) and a final mixer model
-// the residual's bits; two APMs refine them. An adaptive linear filter's
-// estimate of the residual is one more context. As CALIC and JPEG-LS predict
-// and then model residuals in context, and paq8px's im24 mixes many such
-// contexts.
+// the residual's bits; three APMs (by activity, the W residual, the filter's
+// estimate) refine them. Two adaptive linear filters' estimates of the
+// residual (a slow and a fast one) are more contexts. More predictors (Paeth,
+// CALIC's GAP, averages, the previous channel's step applied to this
+// channel's neighbours) are contexts and direct mixer inputs: each one's
+// expected symbol, while the bits coded so far agree with it, votes for its
+// next bit with a learned confidence. As CALIC and JPEG-LS predict and then
+// model residuals in context, and paq8px's im24 mixes many such contexts.
 #pragma once
 
 #include <cstddef>
@@ -26,9 +31,12 @@ namespace mix {
 
 class image_predictor {
  public:
-  static constexpr int maps = 20;
-  static constexpr int lms_taps = 8;
-  static constexpr int first_mixers = 4;
+  static constexpr int maps = 27;
+  static constexpr int lms_taps = 20;
+  static constexpr int first_mixers = 3;
+  // Predictors whose expected symbols are direct mixer inputs.
+  static constexpr int direct_inputs = 19;
+  static constexpr int mixer_inputs = maps + direct_inputs + 1;  // and the bias
 
   // bits: log2 of each context map's slots; capacity: the chunk's size;
   // width: pixels per row (>= 1); pixel_bytes: bytes per pixel (1..4).
@@ -52,20 +60,27 @@ class image_predictor {
   uint32_t stride_, pixel_bytes_;
   int prediction_ = 0, channel_ = 0, activity_ = 0;
   // An NLMS filter per channel that predicts the residual x - prediction from
-  // the neighbours' differences to the prediction (a context, not the base).
+  // the neighbours' differences to the prediction (a context, not the base),
+  // and a second one on the same inputs that learns 4 times faster.
   int32_t lms_weights_[4 * lms_taps] = {};
+  int32_t fast_lms_weights_[4 * lms_taps] = {};
   int lms_inputs_[lms_taps] = {};
-  int lms_correction_ = 0;
+  int lms_correction_ = 0, fast_lms_correction_ = 0;
+  uint64_t lms_symbol_ = 0;  // zigzag of the filter's estimate, clamped to [-128, 127]
+  // Per predictor: 256 | its expected symbol; per (predictor, channel, bit):
+  // P(the bit is the expected one) in 16 bits, learned while the bits agree.
+  uint32_t expected_[direct_inputs] = {};
+  uint16_t direct_hits_[direct_inputs * 4 * 8] = {};
   uint64_t west_residual_ = 0;
   std::vector<checked_map> maps_;
   uint64_t hashes_[maps] = {};
   std::vector<mixer> mixers_;
   size_t mixer_base_[first_mixers] = {};
   mixer final_;
-  apm apm_activity_, apm_west_;
+  apm apm_activity_, apm_west_, apm_lms_;
   uint32_t c0_ = 1;
   int bit_ = 0;
-  int x_[maps + 1] = {};
+  int x_[mixer_inputs] = {};
   int y_[first_mixers + 1] = {};
 };
 

@@ -21,14 +21,18 @@ class match_model {
   static constexpr uint32_t max_len = 65535;
   static constexpr uint32_t verify_max = 32;  // bytes compared backwards to confirm a candidate
 
-  explicit match_model(int bits) : table_(size_t(1) << bits, 0), mask_((uint32_t(1) << bits) - 1) {
+  // bits: log2 of the table's positions; hash_factor: the factor of the
+  // rolling hash of the last bytes (24: about the last bits / 4.6 bytes
+  // reach the table index, a smaller factor hashes more bytes).
+  explicit match_model(int bits, uint32_t hash_factor = 24)
+      : table_(size_t(1) << bits, 0), mask_((uint32_t(1) << bits) - 1), hash_factor_(hash_factor) {
     std::fill(std::begin(counters_), std::end(counters_), counter_init);
   }
 
   // After byte buf[pos - 1] (pos >= 1): extend or look up the match.
   void byte_done(const uint8_t* buf, uint32_t pos) {
     const uint8_t c = buf[pos - 1];
-    hash_ = (hash_ * 24 + c + 1) & mask_;
+    hash_ = (hash_ * hash_factor_ + c + 1) & mask_;
     if (len_ > 0 && buf[ptr_] == c) {
       len_ = std::min(len_ + 1, max_len);
       ++ptr_;
@@ -81,6 +85,7 @@ class match_model {
  private:
   std::vector<uint32_t> table_;
   uint32_t mask_;
+  uint32_t hash_factor_;
   uint32_t hash_ = 0, len_ = 0, ptr_ = 0;
   bool miss_ = false;
   uint32_t counters_[64];

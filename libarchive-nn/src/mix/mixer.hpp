@@ -31,6 +31,8 @@ class mixer {
     p_ = squash(d);
     return d;
   }
+  // A new learning rate (of 2^14) for the following updates.
+  void set_rate(int rate) { rate_ = rate; }
   void update(int bit) {
     const int err = ((bit << 12) - p_) * rate_;
     for (int i = 0; i < n_; ++i) w_at_[i] += (x_[i] * err) >> 14;
