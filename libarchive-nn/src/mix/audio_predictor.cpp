@@ -41,7 +41,7 @@ void nlms_filter::update(int error) {
   int64_t energy = 1 << 10;
   for (int32_t v : x_) energy += int64_t(v) * v;
   const int64_t step = (int64_t(error) * (int64_t(1) << (30 - mu_shift_))) / energy;  // truncates toward zero
-  for (size_t i = 0; i < w_.size(); ++i) w_[i] += static_cast<int32_t>((step * x_[i]) >> 16);
+  for (size_t i = 0; i < w_.size(); ++i) w_[i] = weight_add(w_[i], (step * x_[i]) >> 16);
 }
 
 void nlms_filter::push(int v) {

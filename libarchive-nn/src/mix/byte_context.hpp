@@ -37,6 +37,14 @@ inline bool is_word_byte(uint32_t c) {
 inline uint32_t zigzag(int e) { return e >= 0 ? 2u * static_cast<uint32_t>(e) : 2u * static_cast<uint32_t>(-e) - 1u; }
 inline int unzigzag(uint32_t z) { return (z & 1) ? -static_cast<int>((z + 1) / 2) : static_cast<int>(z / 2); }
 
+// An adaptive filter's weight plus a step, saturated to 32 bits: the sum is
+// well defined whatever the input (signed overflow is not), and identical to
+// plain addition whenever that does not overflow.
+inline int32_t weight_add(int32_t weight, int64_t step) {
+  const int64_t w = int64_t(weight) + step;
+  return static_cast<int32_t>(w > INT32_MAX ? INT32_MAX : w < INT32_MIN ? INT32_MIN : w);
+}
+
 }  // namespace mix
 }  // namespace v1
 }  // namespace archive_nn

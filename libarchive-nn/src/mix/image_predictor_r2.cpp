@@ -179,7 +179,7 @@ void image_predictor_r2::update(int bit) {
     for (int v : lms_inputs_) energy += int64_t(v) * v;
     const int64_t step = (int64_t(error) * (int64_t(1) << (30 - lms_mu_shift))) / energy;
     int32_t* weights = &lms_weights_[channel_ * lms_taps];
-    for (int k = 0; k < lms_taps; ++k) weights[k] += static_cast<int32_t>((step * lms_inputs_[k]) >> 16);
+    for (int k = 0; k < lms_taps; ++k) weights[k] = weight_add(weights[k], (step * lms_inputs_[k]) >> 16);
     buf_.push_back(x);
     residuals_.push_back(static_cast<uint8_t>(z));
     ++pos_;
