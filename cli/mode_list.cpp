@@ -122,6 +122,22 @@ int mode_list(const options& o, display& out) {
     return exit_fatal;
   }
   for (const archive_nn::error& p : problems) out.error(o.archive, p);
+  // Which models the archive needs (a file only: a pipe cannot be read twice),
+  // and whether they are at hand (built in, embedded, or --model FILE).
+  std::vector<archive_nn::archive_model> models;
+  if (o.archive != "-" && (o.json || o.verbosity >= 2)) {
+    auto given = select_model(o);
+    const archive_nn::model_handle extra = given.ok() ? given.value() : nullptr;
+    ro.resolve = [extra](const archive_nn::model_hash& h) -> archive_nn::model_handle {
+      return extra && archive_nn::hash_of(extra) == h ? extra : nullptr;
+    };
+    if (std::FILE* again = std::fopen(o.archive.c_str(), "rb")) {
+      auto again_src = archive_nn::make_file_source(again, o.archive);
+      auto found = archive_nn::archive_models(*again_src, ro);
+      if (found.ok()) models = std::move(found).value();
+      std::fclose(again);
+    }
+  }
   // Named members restrict the listing, as in tar.
   std::vector<archive_nn::index_entry> shown;
   for (auto& e : entries.value())
@@ -154,7 +170,14 @@ int mode_list(const options& o, display& out) {
       std::printf("}");
       first = false;
     }
-    std::printf("\n]}\n");
+    std::printf("\n], \"models\": [");
+    for (size_t i = 0; i < models.size(); ++i) {
+      const auto& m = models[i];
+      std::printf("%s{\"id\": %u, \"hash\": \"%s\", \"embedded\": %s, \"available\": %s, \"name\": \"%s\"}",
+                  i ? ", " : "", m.model_id, hex(std::string(m.hash.begin(), m.hash.end())).c_str(),
+                  m.embedded ? "true" : "false", m.available ? "true" : "false", json_escape(m.name).c_str());
+    }
+    std::printf("]}\n");
     return code;
   }
   for (const auto& e : shown) {
@@ -172,6 +195,15 @@ int mode_list(const options& o, display& out) {
     if (h.type == archive_nn::entry_type::hardlink) tail += " link to " + printable_name(h.link);
     std::printf("%s %12llu %12llu %s %s\n", mode_string(h).c_str(), static_cast<unsigned long long>(h.size),
                 static_cast<unsigned long long>(e.size_coded), when, tail.c_str());
+  }
+  // -tv: the models the archive needs, on stderr (the listing's lines stay tar's).
+  if (o.verbosity >= 2) {
+    std::fflush(stdout);
+    for (const auto& m : models)
+      std::fprintf(stderr, "nntar: %s: model %s%s%s, %s, %s\n", o.archive.c_str(),
+                   hex(std::string(m.hash.begin(), m.hash.end())).c_str(), m.name.empty() ? "" : " ",
+                   printable_name(m.name).c_str(), m.embedded ? "embedded" : "referenced",
+                   m.available ? "available" : "NOT available (pass --model FILE to extract)");
   }
   return code;
 }

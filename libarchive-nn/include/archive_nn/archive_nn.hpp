@@ -189,6 +189,20 @@ ARCHIVE_NN_API status read_archive(byte_source& source, entry_visitor& visitor, 
 // left out of the list and reported in *problems; a scan that stops at an
 // error (a cut archive) returns the entries before it and adds the error to
 // *problems (without problems, the error is returned).
+// The models an archive names (its Model_Records, read through the Index of
+// a seekable archive, or by scanning one that has none): each one's hash,
+// whether the archive embeds it, and whether this library can use it
+// (embedded, built in, or given by options.resolve).
+struct archive_model {
+  uint8_t model_id = 0;
+  model_hash hash{};
+  bool embedded = false;
+  uint64_t model_size = 0;  // bytes of the .nnm when embedded
+  bool available = false;
+  std::string name;         // general.name of the model found, when available
+};
+ARCHIVE_NN_API result<std::vector<archive_model>> archive_models(byte_source& source, const read_options& options);
+
 ARCHIVE_NN_API result<std::vector<index_entry>> list_archive(byte_source& source, const read_options& options,
                                                              std::vector<error>* problems = nullptr);
 

@@ -700,6 +700,47 @@ void add_members(std::vector<index_entry>& out, const record& rec, uint64_t bloc
 
 }  // namespace
 
+result<std::vector<archive_model>> archive_models(byte_source& source, const read_options& options) {
+  archive_reader rd(source, options.limits);
+  ANN_TRY(rd.begin());
+  std::vector<model_record> records;
+  auto index = source.seekable() ? rd.read_index() : result<archive_index>(make_error(errc::index_corrupt, "no index"));
+  if (index.ok()) {
+    for (uint64_t off : index->model_offsets) {
+      ANN_TRY(rd.seek(off));
+      auto rec = rd.next(true);
+      if (rec.ok() && rec->type == record_type::model) records.push_back(std::move(rec->model));
+    }
+  } else {
+    if (source.seekable()) ANN_TRY(rd.seek(archive_header_size));
+    for (;;) {  // Model_Records come between entries: scan the top level
+      auto rec = rd.next(true);
+      if (!rec.ok() || rec->type == record_type::index) break;
+      if (rec->type == record_type::model) records.push_back(std::move(rec->model));
+    }
+  }
+  std::vector<archive_model> out;
+  for (const model_record& m : records) {
+    archive_model a;
+    a.model_id = m.model_id;
+    a.hash = m.hash;
+    a.embedded = m.storage != model_storage::referenced;
+    a.model_size = m.model_size;
+    model_handle found;
+    for (const model_handle& b : builtin_models())
+      if (b->hash() == m.hash) found = b;
+    if (!found && options.resolve) found = options.resolve(m.hash);
+    if (!found && a.embedded) {
+      auto loaded = load_model_bytes(m.payload.data(), m.payload.size());
+      if (loaded.ok() && loaded.value()->hash() == m.hash) found = loaded.value();
+    }
+    a.available = found != nullptr;
+    if (found) a.name = describe_model(found).name;
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
 result<std::vector<index_entry>> list_archive(byte_source& source, const read_options& options,
                                               std::vector<error>* problems) {
   archive_reader rd(source, options.limits);

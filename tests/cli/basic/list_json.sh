@@ -24,3 +24,17 @@ for x, y in zip(a, b):
         print(x, y)
 assert a == b
 PY
+# The models an archive needs: --json's "models" and -tv's note on stderr.
+# The default model is built in (when this nntar has one); an archive of
+# pixels only names none.
+if "$NNTAR" --list-models | grep -q .; then
+  json_check a.nna "len(d['models']) == 1 and d['models'][0]['available'] and not d['models'][0]['embedded']"
+  "$NNTAR" -tvf a.nna >/dev/null 2>models.txt
+  expect_in models.txt "model" "referenced" "available"
+fi
+mkdir pix
+python3 "$CLI/formats/gen.py" ppm pix/a.ppm
+"$NNTAR" -cf pix.nna pix
+json_check pix.nna "d['models'] == []"
+"$NNTAR" -cf none.nna --model none src
+json_check none.nna "d['models'] == []"
