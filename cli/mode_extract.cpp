@@ -37,36 +37,60 @@ bool member_selected(const options& o, const std::vector<std::string>& members, 
 
 namespace {
 
-// Creates missing parent directories of rel below root, refusing symlinks on the way.
-status make_parents(const std::string& root, const std::string& rel, bool allow_symlinks) {
-  size_t pos = 0;
-  while ((pos = rel.find('/', pos)) != std::string::npos) {
-    const std::string dir = root + rel.substr(0, pos);
-    struct stat st;
-    if (lstat(dir.c_str(), &st) == 0) {
-      if (S_ISLNK(st.st_mode) && !allow_symlinks)
-        return make_error(errc::path_unsafe, "refusing to extract through the symlink '" + rel.substr(0, pos) + "' (use -P)");
-      if (!S_ISDIR(st.st_mode) && !(S_ISLNK(st.st_mode) && allow_symlinks))
-        return make_error(errc::extract_failed, "'" + rel.substr(0, pos) + "' exists and is not a directory");
-    } else if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-      return make_error(errc::extract_failed, "cannot create directory '" + rel.substr(0, pos) + "': " + std::strerror(errno));
+// The directory that holds `rel` (its components joined by '/') below the
+// directory `base`, opened one component at a time (openat), so that a
+// name of any length and depth extracts, as GNU tar does, and no component
+// is looked up twice: missing directories are created (0755) when `create`;
+// a symlink on the way is refused unless `allow_symlinks`. `out` is a new
+// descriptor the caller closes; `leaf` the last component.
+status open_parent(int base, const std::string& rel, bool create, bool allow_symlinks, int& out, std::string& leaf) {
+  int fd = fcntl(base, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) return make_error(errc::extract_failed, std::string("cannot open the target directory: ") + std::strerror(errno));
+  size_t start = 0;
+  for (;;) {
+    const size_t slash = rel.find('/', start);
+    if (slash == std::string::npos) {
+      leaf = rel.substr(start);
+      out = fd;
+      return archive_nn::ok_status();
     }
-    ++pos;
+    const std::string part = rel.substr(start, slash - start), shown = rel.substr(0, slash);
+    start = slash + 1;
+    if (part.empty() || part == ".") continue;
+    struct stat st;
+    status fail = archive_nn::ok_status();
+    if (fstatat(fd, part.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      if (S_ISLNK(st.st_mode) && !allow_symlinks)
+        fail = make_error(errc::path_unsafe, "refusing to extract through the symlink '" + shown + "' (use -P)");
+      else if (!S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode))
+        fail = make_error(errc::extract_failed, "'" + shown + "' exists and is not a directory");
+    } else if (!create || (mkdirat(fd, part.c_str(), 0755) != 0 && errno != EEXIST)) {
+      fail = make_error(errc::extract_failed, "cannot create directory '" + shown + "': " + std::strerror(errno));
+    }
+    const int next = fail.ok() ? openat(fd, part.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | (allow_symlinks ? 0 : O_NOFOLLOW)) : -1;
+    if (fail.ok() && next < 0)
+      fail = make_error(errc::extract_failed, "cannot open directory '" + shown + "': " + std::strerror(errno));
+    close(fd);
+    if (!fail.ok()) return fail;
+    fd = next;
   }
-  return archive_nn::ok_status();
 }
 
-void set_times(const std::string& path, const entry_header& e, bool follow) {
+void set_times(int dir, const std::string& name, const entry_header& e, bool follow) {
   struct timespec ts[2];
   ts[0].tv_sec = ts[1].tv_sec = static_cast<time_t>(e.mtime_sec);
   ts[0].tv_nsec = ts[1].tv_nsec = static_cast<long>(e.mtime_nsec);
-  utimensat(AT_FDCWD, path.c_str(), ts, follow ? 0 : AT_SYMLINK_NOFOLLOW);
+  utimensat(dir, name.c_str(), ts, follow ? 0 : AT_SYMLINK_NOFOLLOW);
 }
 
 class extractor : public archive_nn::entry_visitor {
  public:
   extractor(const options& o, display& out, bool test_only) : o_(o), out_(out), test_(test_only) {
     root_ = o.directory.empty() ? "" : o.directory + (o.directory.back() == '/' ? "" : "/");
+    if (!test_ && !o.to_stdout) {
+      root_fd_ = open(root_.empty() ? "." : root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      fs_root_fd_ = o.absolute_names ? open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    }
     // GNU tar: a user's extraction applies the umask unless -p; root keeps the modes.
     const mode_t mask = umask(0);
     umask(mask);
@@ -90,10 +114,17 @@ class extractor : public archive_nn::entry_visitor {
     return path.substr(at);
   }
 
+  ~extractor() override {
+    close_parent();
+    if (root_fd_ >= 0) close(root_fd_);
+    if (fs_root_fd_ >= 0) close(fs_root_fd_);
+  }
+
   bool begin_entry(const entry_header& e) override {
     entry_status_ = archive_nn::ok_status();
     fd_ = -1;
     written_ = 0;
+    close_parent();
     if (!selected_.insert(e.path).second && !test_ && !o_.absolute_names) {
       // A later entry with the same name would replace (or, for a symlink,
       // redirect) what was just extracted: refuse unless -P.
@@ -114,15 +145,17 @@ class extractor : public archive_nn::entry_visitor {
     const bool absolute = o_.absolute_names && rel[0] == '/';
     const std::string base = absolute ? "/" : root_;
     const std::string below = absolute ? rel.substr(rel.find_first_not_of('/') == std::string::npos ? rel.size() : rel.find_first_not_of('/')) : rel;
-    status st = make_parents(base, below, o_.absolute_names);
+    status st = open_parent(absolute ? fs_root_fd_ : root_fd_, below, true, o_.absolute_names, parent_fd_, leaf_);
     if (!st.ok()) {
       entry_status_ = st;
       return false;
     }
     target_ = base + below;
+    entry_absolute_ = absolute;
+    entry_rel_ = below;
     if (o_.on_existing != options::existing::replace && e.type != entry_type::directory) {
       struct stat existing;
-      if (lstat(target_.c_str(), &existing) == 0) {
+      if (fstatat(parent_fd_, leaf_.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0) {
         if (o_.on_existing == options::existing::skip) {
           skipped_ = true;
           return false;
@@ -134,10 +167,9 @@ class extractor : public archive_nn::entry_visitor {
     if (e.type == entry_type::file) {
       // A short temporary name in the target's directory: appending to a
       // name near NAME_MAX (255 bytes) would fail with ENAMETOOLONG.
-      tmp_ = target_.substr(0, target_.rfind('/') + 1) + ".nntar-" + std::to_string(getpid()) + "-" +
-             std::to_string(tmp_serial_++) + ".tmp";
-      set_temp(temp_slot::entry, tmp_);  // removed if nntar is interrupted
-      fd_ = open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      tmp_ = ".nntar-" + std::to_string(getpid()) + "-" + std::to_string(tmp_serial_++) + ".tmp";
+      set_temp(temp_slot::entry, target_.substr(0, target_.rfind('/') + 1) + tmp_);  // removed if nntar is interrupted
+      fd_ = openat(parent_fd_, tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
       if (fd_ < 0) {
         entry_status_ = make_error(errc::extract_failed, "cannot create: " + std::string(std::strerror(errno)));
         return false;
@@ -199,10 +231,11 @@ class extractor : public archive_nn::entry_visitor {
       fd_ = -1;
     }
     if (!tmp_.empty()) {
-      unlink(tmp_.c_str());
+      unlinkat(parent_fd_, tmp_.c_str(), 0);
       tmp_.clear();
     }
     clear_temp(temp_slot::entry);
+    close_parent();
     if (!st.ok()) {
       archive_nn::error err = st.err();
       if (err.message.find('\'') != 0) err.message = "'" + e.path + "': " + err.message;
@@ -230,8 +263,12 @@ class extractor : public archive_nn::entry_visitor {
   // Directory metadata last: writing entries inside would change the mtimes.
   void finish_directories() {
     for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) {
-      chmod(it->first.c_str(), permitted_mode(it->second.mode));
-      set_times(it->first, it->second, true);
+      int dir = -1;
+      std::string leaf;
+      if (!open_parent(it->absolute ? fs_root_fd_ : root_fd_, it->rel, false, o_.absolute_names, dir, leaf).ok()) continue;
+      fchmodat(dir, leaf.c_str(), permitted_mode(it->header.mode), 0);
+      set_times(dir, leaf, it->header, true);
+      close(dir);
     }
   }
 
@@ -255,36 +292,36 @@ class extractor : public archive_nn::entry_visitor {
           return make_error(errc::extract_failed, std::string("cannot finish file: ") + std::strerror(errno));
         }
         fd_ = -1;
-        set_times(tmp_, e, false);
-        if (lstat(target_.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        set_times(parent_fd_, tmp_, e, false);
+        if (fstatat(parent_fd_, leaf_.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
           return make_error(errc::extract_failed, "a directory is in the way");
-        if (rename(tmp_.c_str(), target_.c_str()) != 0)
+        if (renameat(parent_fd_, tmp_.c_str(), parent_fd_, leaf_.c_str()) != 0)
           return make_error(errc::extract_failed, std::string("cannot rename into place: ") + std::strerror(errno));
         tmp_.clear();
         return archive_nn::ok_status();
       }
       case entry_type::directory: {
-        if (lstat(target_.c_str(), &st) == 0) {
+        if (fstatat(parent_fd_, leaf_.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
           if (!S_ISDIR(st.st_mode)) {
             if (S_ISLNK(st.st_mode) && !o_.absolute_names)
               return make_error(errc::path_unsafe, "a symlink is in the way of this directory");
             if (!S_ISLNK(st.st_mode)) return make_error(errc::extract_failed, "a file is in the way of this directory");
           }
-        } else if (mkdir(target_.c_str(), 0700) != 0) {
+        } else if (mkdirat(parent_fd_, leaf_.c_str(), 0700) != 0) {
           return make_error(errc::extract_failed, std::string("cannot create directory: ") + std::strerror(errno));
         }
-        chmod(target_.c_str(), 0700 | e.mode);  // keep it writable until finish_directories
-        dirs_.emplace_back(target_, e);
+        fchmodat(parent_fd_, leaf_.c_str(), 0700 | e.mode, 0);  // keep it writable until finish_directories
+        dirs_.push_back({entry_absolute_, entry_rel_, e});
         return archive_nn::ok_status();
       }
       case entry_type::symlink: {
-        if (lstat(target_.c_str(), &st) == 0) {
+        if (fstatat(parent_fd_, leaf_.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
           if (S_ISDIR(st.st_mode)) return make_error(errc::extract_failed, "a directory is in the way");
-          unlink(target_.c_str());
+          unlinkat(parent_fd_, leaf_.c_str(), 0);
         }
-        if (symlink(e.link.c_str(), target_.c_str()) != 0)
+        if (symlinkat(e.link.c_str(), parent_fd_, leaf_.c_str()) != 0)
           return make_error(errc::link_failed, std::string("cannot create symlink: ") + std::strerror(errno));
-        set_times(target_, e, false);
+        set_times(parent_fd_, leaf_, e, false);
         return archive_nn::ok_status();
       }
       case entry_type::hardlink: {
@@ -292,30 +329,53 @@ class extractor : public archive_nn::entry_visitor {
           return make_error(errc::path_unsafe, "hard link to an unsafe path '" + e.link + "'");
         const std::string linked = stripped(e.link);  // GNU tar strips hard links' targets too
         if (linked.empty()) return make_error(errc::link_failed, "hard link target '" + e.link + "' stripped away");
-        const std::string from = root_ + linked;
-        if (!o_.absolute_names) {
-          status ps = make_parents(root_, linked, false);
-          if (!ps.ok()) return ps;
-          if (lstat(from.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
-            return make_error(errc::path_unsafe, "hard link to a symlink '" + linked + "'");
+        const bool absolute_link = o_.absolute_names && linked[0] == '/';
+        const size_t first = absolute_link ? linked.find_first_not_of('/') : 0;
+        const std::string link_rel = first == std::string::npos ? "" : linked.substr(first);
+        int from_dir = -1;
+        std::string from_leaf;
+        status ps = open_parent(absolute_link ? fs_root_fd_ : root_fd_, link_rel, true, o_.absolute_names, from_dir, from_leaf);
+        if (!ps.ok()) return ps;
+        if (!o_.absolute_names && fstatat(from_dir, from_leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+          close(from_dir);
+          return make_error(errc::path_unsafe, "hard link to a symlink '" + linked + "'");
         }
-        if (lstat(target_.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) unlink(target_.c_str());
-        if (link(from.c_str(), target_.c_str()) != 0)
-          return make_error(errc::link_failed, "cannot link to '" + e.link + "': " + std::strerror(errno));
+        if (fstatat(parent_fd_, leaf_.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
+          unlinkat(parent_fd_, leaf_.c_str(), 0);
+        const int rc = linkat(from_dir, from_leaf.c_str(), parent_fd_, leaf_.c_str(), 0);
+        const int why = errno;
+        close(from_dir);
+        if (rc != 0) return make_error(errc::link_failed, "cannot link to '" + e.link + "': " + std::strerror(why));
         return archive_nn::ok_status();
       }
     }
     return archive_nn::ok_status();
   }
 
+  void close_parent() {
+    if (parent_fd_ >= 0) close(parent_fd_);
+    parent_fd_ = -1;
+  }
+
+  struct directory_done {
+    bool absolute;
+    std::string rel;  // below the target directory (or /, absolute)
+    entry_header header;
+  };
+
   const options& o_;
   display& out_;
   bool test_;
   std::string root_, target_, tmp_;
+  // The target directory (-C or the current one), / for -P's absolute
+  // names, and the current entry's directory and name in it (open_parent).
+  int root_fd_ = -1, fs_root_fd_ = -1, parent_fd_ = -1;
+  std::string leaf_, entry_rel_;
+  bool entry_absolute_ = false;
   int fd_ = -1;
   uint64_t tmp_serial_ = 0;
   status entry_status_ = archive_nn::ok_status();
-  std::vector<std::pair<std::string, entry_header>> dirs_;
+  std::vector<directory_done> dirs_;
   std::set<std::string> selected_;
   bool failed_ = false;
   bool skipped_ = false;

@@ -69,30 +69,23 @@ void keep_best_on_probe(const uint8_t* data, size_t size, const chunk_plan& plan
   if (!plan.probe || vs.size() < 2 || size < 4 * probe_bytes) return;
   const size_t window = plan.nn_window ? static_cast<size_t>(plan.nn_window) : 1;
   const size_t probe = std::max(window, probe_bytes / window * window);
-  // Among the variants within near_tie bytes of the smallest, the fastest:
-  // on data every codec squeezes to almost nothing (zeros, sparse files) the
-  // model-driven codecs would cost seconds per MiB to save a few bytes. So
-  // the variants are tried fastest first, and once one codes the probe in
-  // near_tie bytes or fewer, no later one can be chosen and none is tried.
-  constexpr size_t near_tie = 64;
+  // The variants are tried fastest first, and once one codes the probe in
+  // tiny_probe bytes or fewer the slower ones are not tried: on data every
+  // codec squeezes to almost nothing (zeros, sparse files) the model-driven
+  // codecs would cost seconds per MiB to save a few bytes. Otherwise the
+  // smallest wins (the first of equals).
+  constexpr size_t tiny_probe = 64;
   std::stable_sort(vs.begin(), vs.end(), [](const variant& a, const variant& b) { return speed_rank(a) < speed_rank(b); });
-  std::vector<size_t> sizes(vs.size(), SIZE_MAX);
-  size_t best_size = SIZE_MAX;
-  for (size_t i = 0; i < vs.size() && best_size > near_tie; ++i) {
+  size_t best = 0, best_size = SIZE_MAX;
+  for (size_t i = 0; i < vs.size() && best_size > tiny_probe; ++i) {
     auto coded = methods::find_method(static_cast<uint8_t>(vs[i].id))->encode(data, probe, params_for(vs[i], plan));
     if (!coded.ok() || (coded->empty() && probe > 0)) continue;
-    sizes[i] = coded->size();
-    best_size = std::min(best_size, sizes[i]);
+    if (coded->size() < best_size) {
+      best = i;
+      best_size = coded->size();
+    }
   }
-  size_t chosen = SIZE_MAX;
-  for (size_t i = 0; i < vs.size(); ++i) {
-    if (sizes[i] == SIZE_MAX || sizes[i] > best_size + near_tie) continue;
-    if (chosen == SIZE_MAX || speed_rank(vs[i]) < speed_rank(vs[chosen]) ||
-        (speed_rank(vs[i]) == speed_rank(vs[chosen]) && sizes[i] < sizes[chosen]))
-      chosen = i;
-  }
-  if (chosen != SIZE_MAX) vs = {vs[chosen]};
-  else vs = {vs[0]};
+  vs = {vs[best]};
 }
 
 }  // namespace
