@@ -1,11 +1,11 @@
-# Names as long as the format allows (4,096 bytes, here 1,900 levels) extract
+# Names as long as the format allows (4,096 bytes; here 2,000 levels) extract
 # below a target directory whose own path makes the whole longer than
 # PATH_MAX: extraction walks one directory at a time (openat), as GNU tar.
 # The names are crafted (make-solid); path checks still apply at every level.
 set -eu
 . "$TESTDATA/cli/lib.sh"
 
-deep=$(python3 -c "print('/'.join(['dd'] * 1900))")
+deep=$(python3 -c "print('/'.join(['d'] * 2000))")
 $PATCH make-solid deep.nna "$deep/leaf.txt=bottom" "top.txt=top" "$deep/../../escape=bad"
 long=$(python3 -c "print('/'.join(['target-directory-with-a-long-name'] * 10))")
 mkdir -p "$long"
