@@ -24,9 +24,9 @@ done
 expect_in err.txt "level 9:"
 $PATCH dump 1.nna | grep -q "codec [2-9] " && fail "-1 used a codec other than zstd"
 $PATCH dump fast.nna | grep -q "codec [2-9] " && fail "--fast used a codec other than zstd"
-$PATCH dump 5.nna | grep -q "codec 10 " && fail "-5 used the mix codec"
-$PATCH dump 7.nna | grep -q "codec 10 " || fail "-7 did not use the mix codec"
-$PATCH dump 9.nna | grep -q "codec 10 " || fail "-9 did not use the mix codec"
+$PATCH dump 5.nna | grep -Eq "codec (9|10|11) " && fail "-5 used the mix codec"
+$PATCH dump 7.nna | grep -q "codec 11 " || fail "-7 did not use the mix codec (revision 3, Codec_Id 11)"
+$PATCH dump 9.nna | grep -q "codec 11 " || fail "-9 did not use the mix codec (revision 3, Codec_Id 11)"
 [ "$(wc -c <9.nna)" -lt "$(wc -c <1.nna)" ] || fail "-9 is not smaller than -1"
 expect_exit 2 err.txt "$NNTAR" -cf x.nna -1 -9 src
 expect_in err.txt "choose one of"
