@@ -48,6 +48,18 @@ int paeth_predictor(int w, int n, int nw) {
   const int dw = std::abs(g - w), dn = std::abs(g - n), dnw = std::abs(g - nw);
   return dw <= dn && dw <= dnw ? w : dn <= dnw ? n : nw;
 }
+// The filters' estimate of the residual from their inputs: a clamped dot
+// product (64-bit sum), and the NLMS step of the weights toward the residual.
+int filter_estimate(const int32_t* weights, const int* inputs, int taps) {
+  int64_t sum = 0;
+  for (int k = 0; k < taps; ++k) sum += int64_t(weights[k]) * inputs[k];
+  return std::max(-255, std::min(255, static_cast<int>(sum >> 14)));
+}
+void filter_step(int32_t* weights, const int* inputs, int taps, int error, int mu_shift, int64_t energy) {
+  const int64_t step = (int64_t(error) * (int64_t(1) << (30 - mu_shift))) / energy;
+  for (int k = 0; k < taps; ++k) weights[k] = weight_add(weights[k], (step * inputs[k]) >> 16);
+}
+
 int activity_class(int a) {
   static const int bounds[] = {2, 4, 8, 12, 18, 26, 40, 64, 100};
   int c = 0;
@@ -135,17 +147,9 @@ void image_predictor::byte_start() {
   const int inputs[lms_taps] = {W - p,   N - p,  NW - p,  NE - p,      WW - p,  NN - p,  step_w,   channel_error,
                                 NNE - p, step_n, step_ne, first_error, NNW - p, NWW - p, NEE - p, step_nw,
                                 eW,      eN,     eNW,     eNE};
-  const int32_t* weights = &lms_weights_[channel_ * lms_taps];
-  int64_t sum = 0;
-  for (int k = 0; k < lms_taps; ++k) {
-    lms_inputs_[k] = inputs[k];
-    sum += int64_t(weights[k]) * inputs[k];
-  }
-  lms_correction_ = std::max(-255, std::min(255, static_cast<int>(sum >> 14)));
-  const int32_t* fast_weights = &fast_lms_weights_[channel_ * lms_taps];
-  int64_t fast_sum = 0;
-  for (int k = 0; k < lms_taps; ++k) fast_sum += int64_t(fast_weights[k]) * inputs[k];
-  fast_lms_correction_ = std::max(-255, std::min(255, static_cast<int>(fast_sum >> 14)));
+  std::copy(inputs, inputs + lms_taps, lms_inputs_);
+  lms_correction_ = filter_estimate(&lms_weights_[channel_ * lms_taps], inputs, lms_taps);
+  fast_lms_correction_ = filter_estimate(&fast_lms_weights_[channel_ * lms_taps], inputs, lms_taps);
   const uint64_t fast_lms_symbol =
       static_cast<uint64_t>(zigzag(std::max(-128, std::min(127, fast_lms_correction_))));
   const uint64_t lms_symbol = static_cast<uint64_t>(zigzag(std::max(-128, std::min(127, lms_correction_))));
@@ -279,17 +283,13 @@ void image_predictor::update(int bit) {
   if (++bit_ == 8) {
     const uint32_t z = c0_ & 255;
     const uint8_t x = static_cast<uint8_t>(prediction_ + unzigzag(z));
-    // NLMS step toward the residual (x - prediction, unwrapped).
-    const int error = (x - prediction_) - lms_correction_;
+    // NLMS steps toward the residual (x - prediction, unwrapped), slow then fast.
     int64_t energy = 64;
     for (int v : lms_inputs_) energy += int64_t(v) * v;
-    const int64_t step = (int64_t(error) * (int64_t(1) << (30 - lms_mu_shift))) / energy;
-    int32_t* weights = &lms_weights_[channel_ * lms_taps];
-    for (int k = 0; k < lms_taps; ++k) weights[k] = weight_add(weights[k], (step * lms_inputs_[k]) >> 16);
-    const int fast_error = (x - prediction_) - fast_lms_correction_;
-    const int64_t fast_step = (int64_t(fast_error) * (int64_t(1) << (30 - fast_lms_mu_shift))) / energy;
-    int32_t* fast_weights = &fast_lms_weights_[channel_ * lms_taps];
-    for (int k = 0; k < lms_taps; ++k) fast_weights[k] = weight_add(fast_weights[k], (fast_step * lms_inputs_[k]) >> 16);
+    const int residual = x - prediction_;
+    filter_step(&lms_weights_[channel_ * lms_taps], lms_inputs_, lms_taps, residual - lms_correction_, lms_mu_shift, energy);
+    filter_step(&fast_lms_weights_[channel_ * lms_taps], lms_inputs_, lms_taps, residual - fast_lms_correction_,
+                fast_lms_mu_shift, energy);
     buf_.push_back(x);
     residuals_.push_back(static_cast<uint8_t>(z));
     ++pos_;
