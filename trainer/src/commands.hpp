@@ -8,6 +8,8 @@ namespace nntar_train {
 int run_training(const train_options& o);  // train_loop.cpp
 int run_eval(const eval_options& o);       // eval_command.cpp
 int run_info(const std::string& path);     // eval_command.cpp
+int run_pack(const pack_options& o);       // pack_command.cpp
+int run_version();                         // eval_command.cpp: LibTorch, devices, features
 
 // Installs the SIGINT/SIGTERM handlers; stop_requested() then returns the
 // signal number once one arrived (0 before).

@@ -124,6 +124,13 @@ double parse_duration(const std::string& text, const std::string& what) {
   return parse_double(number, what) * unit;
 }
 
+bool valid_dataset_name(const std::string& n) {
+  if (n.empty() || n.size() > 64) return false;
+  for (char ch : n)
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_')) return false;
+  return true;
+}
+
 uint64_t fnv1a64(const uint8_t* data, size_t size, uint64_t h) {
   for (size_t i = 0; i < size; ++i) {
     h ^= data[i];

@@ -39,6 +39,9 @@ double parse_double(const std::string& text, const std::string& what);
 // Seconds, with an optional unit suffix: "90", "90s", "15m", "6h", "1.5d".
 double parse_duration(const std::string& text, const std::string& what);
 
+// A dataset name: [a-z0-9_]{1,64} (it becomes a metadata key).
+bool valid_dataset_name(const std::string& name);
+
 // FNV-1a 64-bit, used as the checkpoint's integrity check.
 uint64_t fnv1a64(const uint8_t* data, size_t size, uint64_t h = 0xcbf29ce484222325ull);
 

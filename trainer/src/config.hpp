@@ -77,6 +77,10 @@ struct train_options {
   std::string name;
   std::string card;
   std::string command_line;
+  std::string device = "auto";     // auto | cpu | cuda | cuda:N
+  std::string precision = "auto";  // auto (bf16 on CUDA) | fp32 | bf16
+  std::string loss_log;            // per-step "step loss grad_norm lr" lines (rank 0)
+  double dist_timeout = 600;       // seconds a collective may wait for the other ranks
 };
 
 struct eval_options {
@@ -86,11 +90,27 @@ struct eval_options {
   std::optional<uint32_t> context;
   uint32_t threads = 2;
   uint32_t batch = 8;
+  std::string device = "auto";
+};
+
+// `nntar-train pack`: writes the training mixture into one file.
+struct pack_options {
+  std::vector<data_spec> data;
+  std::vector<data_spec> eval;
+  std::string output;
+  uint64_t max_size = 0;  // cap on the file size, 0: none
+  uint32_t level = 6;     // xz preset
+  bool xz = true;
 };
 
 // Parses argv (after the program name, and after "eval" for eval_options).
 train_options parse_train_options(int argc, char** argv);
 eval_options parse_eval_options(int argc, char** argv);
+pack_options parse_pack_options(int argc, char** argv);
+// --pack FILE: the pack's training members become --data specs (with their
+// weights) and its evaluation members --eval specs; both name FILE, and
+// load_dataset picks the member by name and kind.
+void add_pack_specs(const std::string& path, std::vector<data_spec>& data, std::vector<data_spec>& eval);
 data_spec parse_data_spec(const std::string& arg, const std::string& option);
 void print_usage();
 

@@ -4,8 +4,10 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <memory>
 
 #include "common.hpp"
+#include "data_pack.hpp"
 #include "transform/transform.hpp"
 
 namespace nntar_train {
@@ -52,7 +54,51 @@ dataset load_folder(const data_spec& spec, const std::string& option) {
   return d;
 }
 
+// The last pack read: a pack's members are loaded one after the other, and
+// an xz pack of a few hundred MB takes seconds to unpack.
+struct pack_cache {
+  std::string path;
+  fs::file_time_type mtime;
+  std::shared_ptr<const data_pack> pack;
+};
+pack_cache g_pack_cache;
+
+std::shared_ptr<const data_pack> cached_pack(const std::string& path) {
+  std::error_code ec;
+  const fs::file_time_type mtime = fs::last_write_time(path, ec);
+  if (!g_pack_cache.pack || g_pack_cache.path != path || g_pack_cache.mtime != mtime) {
+    g_pack_cache.pack.reset();
+    g_pack_cache = {path, mtime, std::make_shared<const data_pack>(read_pack(path))};
+  }
+  return g_pack_cache.pack;
+}
+
+// The member named spec.name, of the kind the option asks for: "--eval"
+// takes the held-out member (else the training one), anything else the
+// training member.
+dataset load_pack_member(const data_spec& spec, const std::string& option) {
+  const std::shared_ptr<const data_pack> p = cached_pack(spec.path);
+  const pack_kind want = option == "--eval" ? pack_kind::eval : pack_kind::train;
+  const pack_member* found = nullptr;
+  std::string names;
+  for (const pack_member& m : p->members) {
+    names += (names.empty() ? "" : ", ") + m.name + (m.kind == pack_kind::eval ? " (eval)" : "");
+    if (m.name != spec.name) continue;
+    if (m.kind == want || (!found && want == pack_kind::eval)) found = &m;
+  }
+  if (!found)
+    throw usage_error(option + " " + spec.name + ": data pack '" + spec.path + "' has no such dataset (it has " +
+                      names + ")");
+  dataset d;
+  d.spec = spec;
+  d.bytes = found->bytes;
+  d.description = "data pack " + fs::path(spec.path).filename().string() + ": " + found->description;
+  return d;
+}
+
 }  // namespace
+
+void release_pack_cache() { g_pack_cache = {}; }
 
 dataset load_dataset(const data_spec& spec, const std::string& option) {
   std::error_code ec;
@@ -62,6 +108,8 @@ dataset load_dataset(const data_spec& spec, const std::string& option) {
   dataset d;
   if (fs::is_directory(st)) {
     d = load_folder(spec, option);
+  } else if (is_data_pack_file(spec.path)) {
+    d = load_pack_member(spec, option);
   } else {
     d.spec = spec;
     d.bytes = read_file(spec.path);
@@ -92,6 +140,7 @@ data_split load_data(const run_config& c) {
     s.train.push_back(std::move(d));
   }
   for (const data_spec& spec : c.eval) s.eval.push_back(load_dataset(spec, "--eval"));
+  release_pack_cache();
   return s;
 }
 

@@ -18,7 +18,11 @@ struct dataset {
 // Reads a file (a raw byte stream) or a folder (every regular file below it,
 // sorted by path, each through transform::model_stream, concatenated).
 // Throws usage_error for missing or empty data.
+// A data pack (nntar-train pack) gives its member named spec.name: the
+// held-out one for option "--eval", else the training one.
 dataset load_dataset(const data_spec& spec, const std::string& option);
+// Frees the last data pack load_dataset unpacked (load_data does it).
+void release_pack_cache();
 
 struct data_split {
   std::vector<dataset> train;

@@ -7,7 +7,9 @@
 #include "checkpoint.hpp"
 #include "commands.hpp"
 #include "common.hpp"
+#include "data_pack.hpp"
 #include "datasets.hpp"
+#include "distributed.hpp"
 #include "export.hpp"
 #include "model/model_file.hpp"
 #include "torch_model.hpp"
@@ -30,14 +32,16 @@ int run_eval(const eval_options& o) {
     std::cerr << "nntar-train: note: --context " << context << " exceeds the model's " << lm.hp.context_length
               << " (the codec never does this)\n";
   set_torch_threads(o.threads);
-  torch_model m(lm.hp);
+  torch_model m(lm.hp, resolve_device(o.device, 0));
   m.set_params(lm.params);
   std::printf("model %s: %s, %llu parameters\n", o.model_path.c_str(), hparams_text(lm.hp).c_str(),
               static_cast<unsigned long long>(lm.hp.parameter_count()));
   double total_bits = 0;
   uint64_t total_bytes = 0;
   for (const data_spec& spec : o.data) {
-    const dataset d = load_dataset(spec, "--data");
+    // "--eval": a data pack's held-out member of that name (its training
+    // member when it has none).
+    const dataset d = load_dataset(spec, "--eval");
     const uint64_t n = std::min<uint64_t>(d.bytes.size(), o.bytes);
     const double t0 = now_seconds();
     // The weights are already float16 values: no further rounding.
@@ -51,6 +55,19 @@ int run_eval(const eval_options& o) {
   if (o.data.size() > 1)
     std::printf("%-8s %10llu bytes  %.4f bits/byte\n", "all", static_cast<unsigned long long>(total_bytes),
                 total_bytes ? total_bits / double(total_bytes) : 0.0);
+  return 0;
+}
+
+int run_version() {
+  std::string device;
+  try {
+    device = resolve_device("auto", 0);
+  } catch (const std::exception& e) {
+    device = std::string("? (") + e.what() + ")";
+  }
+  std::printf("nntar-train, LibTorch %s\ndefault device: %s\ndistributed (gloo): %s\nxz data packs: %s\n",
+              torch_version().c_str(), device.c_str(), distributed_available() ? "yes" : "no",
+              lzma_available() ? "yes" : "no");
   return 0;
 }
 

@@ -107,8 +107,9 @@ void write_card(const card_info& c) {
     << ") |\n"
     << "| wall time | " << human_duration(c.result.wall_seconds) << " (" << format_double(c.result.wall_seconds, 0)
     << " s) |\n"
+    << "| device | " << c.device << (c.processes > 1 ? ", " + std::to_string(c.processes) + " data-parallel processes (Gloo allreduce)" : std::string()) << " |\n"
     << "| throughput | " << format_double(c.bytes_per_second, 0) << " training bytes/s at " << c.threads
-    << " threads |\n\n";
+    << " threads" << (c.processes > 1 ? " per process" : "") << " |\n\n";
 
   s << "## Results\n\nEvaluation in bits per byte (float16 weights, non-overlapping windows of " << hp.context_length
     << " bytes from BOS, as the codec codes them; 8 = no compression):\n\n| name | bits/byte | ratio |\n|---|---|---|\n";

@@ -48,6 +48,8 @@ struct card_info {
   uint32_t threads = 0;
   uint64_t eval_bytes = 0;  // bytes evaluated per dataset
   std::string resumed_from;
+  std::string device = "cpu";
+  uint32_t processes = 1;
 };
 void write_card(const card_info& c);
 

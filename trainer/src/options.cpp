@@ -7,16 +7,10 @@
 
 #include "common.hpp"
 #include "config.hpp"
+#include "data_pack.hpp"
 
 namespace nntar_train {
 namespace {
-
-bool name_ok(const std::string& n) {
-  if (n.empty() || n.size() > 64) return false;
-  for (char ch : n)
-    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_')) return false;
-  return true;
-}
 
 using handler = std::function<void(const std::string&)>;
 
@@ -55,7 +49,37 @@ uint32_t positive_u32(const std::string& v, const std::string& what) {
   return n;
 }
 
+// Bytes with an optional binary unit: 1000, 64K, 60MiB, 2G.
+uint64_t parse_size(const std::string& text, const std::string& what) {
+  std::string number = text;
+  uint64_t unit = 1;
+  for (const auto& [suffix, u] : std::vector<std::pair<std::string, uint64_t>>{
+           {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30}, {"K", 1ull << 10}, {"M", 1ull << 20},
+           {"G", 1ull << 30}}) {
+    if (number.size() > suffix.size() && number.compare(number.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      number.resize(number.size() - suffix.size());
+      unit = u;
+      break;
+    }
+  }
+  const uint64_t n = parse_u64(number, what);
+  if (n > UINT64_MAX / unit) throw usage_error(what + ": too large");
+  return n * unit;
+}
+
 }  // namespace
+
+void add_pack_specs(const std::string& path, std::vector<data_spec>& data, std::vector<data_spec>& eval) {
+  if (!is_data_pack_file(path)) throw usage_error("--pack '" + path + "' is not a data pack (nntar-train pack)");
+  const data_pack p = read_pack(path);
+  for (const pack_member& m : p.members) {
+    data_spec d;
+    d.name = m.name;
+    d.path = path;
+    d.weight = m.weight;
+    (m.kind == pack_kind::train ? data : eval).push_back(d);
+  }
+}
 
 data_spec parse_data_spec(const std::string& arg, const std::string& option) {
   const size_t eq = arg.find('=');
@@ -64,7 +88,7 @@ data_spec parse_data_spec(const std::string& arg, const std::string& option) {
   data_spec d;
   d.name = arg.substr(0, eq);
   d.path = arg.substr(eq + 1);
-  if (!name_ok(d.name))
+  if (!valid_dataset_name(d.name))
     throw usage_error(option + " '" + arg + "': the name '" + d.name + "' must be lower-case letters, digits or _");
   // A trailing ":NUMBER" is a weight; a path that itself ends in ":digits"
   // can be given as "./name:3:1".
@@ -135,6 +159,17 @@ train_options parse_train_options(int argc, char** argv) {
     o.name = v;
   };
   t["--card"] = [&](const std::string& v) { o.card = v; };
+  t["--pack"] = [&](const std::string& v) { add_pack_specs(v, o.data, o.eval); };
+  t["--device"] = [&](const std::string& v) { o.device = v; };
+  t["--precision"] = [&](const std::string& v) {
+    if (v != "auto" && v != "fp32" && v != "bf16") throw usage_error("--precision: expected auto, fp32 or bf16");
+    o.precision = v;
+  };
+  t["--loss-log"] = [&](const std::string& v) { o.loss_log = v; };
+  t["--dist-timeout"] = [&](const std::string& v) {
+    o.dist_timeout = parse_duration(v, "--dist-timeout");
+    if (!(o.dist_timeout >= 1)) throw usage_error("--dist-timeout must be at least 1 second");
+  };
   parse_args(argc, argv, t);
 
   if (o.export_path.empty()) throw usage_error("give --export PATH.nnm (where the trained model goes)");
@@ -154,9 +189,48 @@ eval_options parse_eval_options(int argc, char** argv) {
   t["--context"] = [&](const std::string& v) { o.context = positive_u32(v, "--context"); };
   t["--threads"] = [&](const std::string& v) { o.threads = positive_u32(v, "--threads"); };
   t["--batch"] = [&](const std::string& v) { o.batch = positive_u32(v, "--batch"); };
+  t["--device"] = [&](const std::string& v) { o.device = v; };
+  t["--pack"] = [&](const std::string& v) {
+    // The pack's held-out members; a pack without them is evaluated on its
+    // training members.
+    std::vector<data_spec> train, eval;
+    add_pack_specs(v, train, eval);
+    o.data.insert(o.data.end(), (eval.empty() ? train : eval).begin(), (eval.empty() ? train : eval).end());
+  };
   parse_args(argc, argv, t);
   if (o.model_path.empty()) throw usage_error("eval: give --model PATH.nnm");
-  if (o.data.empty()) throw usage_error("eval: give at least one --data NAME=PATH");
+  if (o.data.empty()) throw usage_error("eval: give at least one --data NAME=PATH or --pack FILE");
+  return o;
+}
+
+pack_options parse_pack_options(int argc, char** argv) {
+  pack_options o;
+  std::map<std::string, handler> t;
+  t["--data"] = [&](const std::string& v) { o.data.push_back(parse_data_spec(v, "--data")); };
+  t["--eval"] = [&](const std::string& v) { o.eval.push_back(parse_data_spec(v, "--eval")); };
+  t["--output"] = [&](const std::string& v) { o.output = v; };
+  t["--max-size"] = [&](const std::string& v) {
+    o.max_size = parse_size(v, "--max-size");
+    if (o.max_size < 4096) throw usage_error("--max-size must be at least 4096 bytes");
+  };
+  t["--level"] = [&](const std::string& v) {
+    o.level = parse_u32(v, "--level");
+    if (o.level > 9) throw usage_error("--level: xz presets are 0 to 9");
+  };
+  t["--no-xz"] = [&](const std::string& v) {
+    if (v != "1" && v != "yes") throw usage_error("--no-xz takes no value other than 1");
+    o.xz = false;
+  };
+  // --no-xz is a flag: let "--no-xz" alone work.
+  std::vector<char*> args;
+  std::string one = "1";
+  for (int i = 0; i < argc; ++i) {
+    args.push_back(argv[i]);
+    if (std::string(argv[i]) == "--no-xz") args.push_back(one.data());
+  }
+  parse_args(int(args.size()), args.data(), t);
+  if (o.output.empty()) throw usage_error("pack: give --output FILE");
+  if (o.data.empty()) throw usage_error("pack: give at least one --data NAME=PATH[:W]");
   return o;
 }
 
@@ -164,6 +238,8 @@ void print_usage() {
   std::printf(
       "usage: nntar-train --data NAME=PATH[:WEIGHT]... --export MODEL.nnm (--steps N | --time-limit S) [options]\n"
       "       nntar-train eval --model MODEL.nnm --data NAME=PATH... [--bytes N] [--context N]\n"
+      "       nntar-train pack --data NAME=PATH[:WEIGHT]... --output PACK [--max-size 60MiB]\n"
+      "       nntar-train --nproc N ...   (N worker processes, or RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT)\n"
       "\n"
       "Trains the nntar byte-level transformer with LibTorch and exports a .nnm model.\n"
       "PATH is a byte stream file or a folder (every regular file, sorted, through the\n"
@@ -172,6 +248,7 @@ void print_usage() {
       "data and evaluation:\n"
       "  --data NAME=PATH[:W]    training data, sampled with probability ~ W (default 1)\n"
       "  --eval NAME=PATH        evaluation data; default: the last 1%% (<= 1 MiB) of each --data\n"
+      "  --pack FILE             a data pack's training and evaluation sets (nntar-train pack)\n"
       "  --eval-every N          evaluate every N steps (default 200, 0: only at the end)\n"
       "  --eval-bytes N          bytes evaluated per dataset (default 65536)\n"
       "architecture:\n"
@@ -186,7 +263,13 @@ void print_usage() {
       "  --warmup N              linear warm-up steps (default 200)\n"
       "  --clip F                global gradient-norm clip (default 1, 0: off)\n"
       "  --seed N                initialisation and data order (default 1)\n"
-      "  --threads N             CPU threads (default 2)\n"
+      "  --threads N             CPU threads per process (default 2; with --nproc: cores / N)\n"
+      "devices and processes:\n"
+      "  --device D              auto (CUDA if available) | cpu | cuda | cuda:N\n"
+      "  --precision P           auto (bf16 autocast on CUDA, fp32 on CPU) | fp32 | bf16\n"
+      "  --nproc N               train with N data-parallel processes on this machine (Gloo)\n"
+      "  --dist-timeout T        how long a process waits for the others (default 10m)\n"
+      "  --loss-log FILE         write 'step loss grad_norm lr' for every step\n"
       "checkpoints and output:\n"
       "  --checkpoint PATH       default: EXPORT.ckpt\n"
       "  --checkpoint-every T    time between checkpoints (default 10m)\n"
@@ -198,7 +281,11 @@ void print_usage() {
       "  --stop-at-step N        end this session at step N with a checkpoint (no export)\n"
       "\n"
       "other commands:\n"
-      "  nntar-train info PATH   describe a checkpoint or .nnm (config, step, parameter hash)\n");
+      "  nntar-train info PATH   describe a checkpoint or .nnm (config, step, parameter hash)\n"
+      "  nntar-train version     LibTorch version, default device, distributed and xz support\n"
+      "  nntar-train pack ...    write --data/--eval sets, as the codec sees them, into one file:\n"
+      "                          --output FILE, --max-size SIZE (cap; keeps evenly spaced blocks),\n"
+      "                          --level N (xz preset, 6), --no-xz\n");
 }
 
 }  // namespace nntar_train

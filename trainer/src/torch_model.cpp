@@ -7,11 +7,15 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <ATen/autocast_mode.h>
 #include <torch/version.h>
 
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+
+#include "common.hpp"
+#include "distributed.hpp"
 
 namespace nntar_train {
 namespace {
@@ -50,7 +54,7 @@ at::Tensor to_tensor(const std::vector<float>& v, const std::vector<uint32_t>& s
 }
 
 std::vector<float> to_vector(const at::Tensor& t) {
-  const at::Tensor c = t.detach().contiguous();
+  const at::Tensor c = t.detach().to(at::kCPU).contiguous();
   const float* p = c.data_ptr<float>();
   return std::vector<float>(p, p + c.numel());
 }
@@ -70,8 +74,41 @@ void set_torch_threads(uint32_t n) {
 
 std::string torch_version() { return TORCH_VERSION; }
 
+std::string resolve_device(const std::string& requested, int local_rank) {
+  const bool has_cuda = at::hasCUDA();
+  const int64_t gpus = has_cuda ? int64_t(at::getNumGPUs()) : 0;
+  if (requested == "cpu") return "cpu";
+  if (requested == "auto" || requested == "cuda") {
+    if (gpus > 0) return "cuda:" + std::to_string(local_rank % gpus);
+    if (requested == "auto") return "cpu";
+    throw usage_error("--device cuda: this LibTorch (" + torch_version() +
+                      ") sees no CUDA GPU; use --device cpu, or build against a CUDA LibTorch "
+                      "(trainer/scripts/accelerator_train.sh uses PyTorch's)");
+  }
+  if (requested.compare(0, 5, "cuda:") == 0) {
+    const uint32_t n = parse_u32(requested.substr(5), "--device");
+    if (int64_t(n) >= gpus)
+      throw usage_error("--device " + requested + ": this LibTorch sees " + std::to_string(gpus) + " CUDA GPU(s)");
+    return requested;
+  }
+  throw usage_error("--device '" + requested + "': expected auto, cpu, cuda or cuda:N");
+}
+
+bool resolve_mixed_precision(const std::string& requested, const std::string& device) {
+  const bool cuda = device.compare(0, 4, "cuda") == 0;
+  if (requested == "auto") return cuda;
+  if (requested == "fp32") return false;
+  if (requested == "bf16") {
+    if (!cuda) throw usage_error("--precision bf16 needs a CUDA device (on the CPU, fp32 is faster)");
+    return true;
+  }
+  throw usage_error("--precision '" + requested + "': expected auto, fp32 or bf16");
+}
+
 struct torch_model::impl {
   model::hparams hp;
+  at::Device device{at::kCPU};
+  bool mixed_precision = false;
   std::vector<model::tensor_desc> layout;
   std::vector<at::Tensor> w;     // parameters (requires_grad)
   std::vector<at::Tensor> adam_m, adam_v;  // Adam moments
@@ -84,7 +121,7 @@ struct torch_model::impl {
     if (mask_len != t) {
       // 0 on and below the diagonal, -inf above: baddbmm adds it to the
       // scores, which on 1.13 is faster and leaner than masked_fill + softmax.
-      mask_cache = at::full({t, t}, -INFINITY, at::kFloat).triu(1);
+      mask_cache = at::full({t, t}, -INFINITY, at::TensorOptions().dtype(at::kFloat).device(device)).triu(1);
       mask_len = t;
     }
     return mask_cache;
@@ -147,22 +184,47 @@ struct torch_model::impl {
 
 namespace {
 
-// Input tokens (BOS, b[0..T-2]) and targets (b[0..T-1]) of B windows.
-void make_tokens(const uint8_t* bytes, int64_t B, int64_t T, at::Tensor& inputs, at::Tensor& targets) {
-  targets = at::from_blob(const_cast<uint8_t*>(bytes), {B, T}, at::kByte).to(at::kLong);
-  const at::Tensor bos = at::full({B, 1}, int64_t(model::bos_token), at::kLong);
+// Input tokens (BOS, b[0..T-2]) and targets (b[0..T-1]) of B windows, on
+// the model's device.
+void make_tokens(const uint8_t* bytes, int64_t B, int64_t T, const at::Device& device, at::Tensor& inputs,
+                 at::Tensor& targets) {
+  targets = at::from_blob(const_cast<uint8_t*>(bytes), {B, T}, at::kByte).to(device).to(at::kLong);
+  const at::Tensor bos = at::full({B, 1}, int64_t(model::bos_token), at::TensorOptions().dtype(at::kLong).device(device));
   inputs = at::cat({bos, targets.slice(1, 0, T - 1)}, 1);
 }
 
+// bf16 autocast for one forward/backward pass (CUDA), restored on exit.
+class autocast_scope {
+ public:
+  explicit autocast_scope(bool on) : on_(on) {
+    if (!on_) return;
+    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    at::autocast::set_enabled(true);
+  }
+  ~autocast_scope() {
+    if (!on_) return;
+    at::autocast::set_enabled(false);
+    at::autocast::clear_cache();
+  }
+  autocast_scope(const autocast_scope&) = delete;
+  autocast_scope& operator=(const autocast_scope&) = delete;
+
+ private:
+  bool on_;
+};
+
 }  // namespace
 
-torch_model::torch_model(const model::hparams& hp) : p_(std::make_unique<impl>()) {
+torch_model::torch_model(const model::hparams& hp, const std::string& device, bool mixed_precision)
+    : p_(std::make_unique<impl>()) {
   p_->hp = hp;
+  p_->device = at::Device(device);
+  p_->mixed_precision = mixed_precision;
   p_->layout = model::tensor_layout(hp);
-  p_->pos = positions(hp.context_length, hp.d_model);
+  p_->pos = positions(hp.context_length, hp.d_model).to(p_->device);
   for (const model::tensor_desc& t : p_->layout) {
     std::vector<int64_t> sizes(t.shape.begin(), t.shape.end());
-    p_->w.push_back(at::zeros(sizes, at::kFloat).requires_grad_(true));
+    p_->w.push_back(at::zeros(sizes, at::TensorOptions().dtype(at::kFloat).device(p_->device)).requires_grad_(true));
   }
   reset_optimizer();
 }
@@ -178,9 +240,11 @@ void torch_model::init_random(uint64_t seed) {
   // Residual-branch outputs are scaled down with depth (GPT-2) so the
   // residual stream's variance does not grow with the layer count.
   const double std_out = 0.02 / std::sqrt(2.0 * p_->hp.n_layer);
+  // Drawn on the CPU and copied: the same seed gives the same weights on
+  // every device (CUDA's generator draws other numbers).
   for (size_t i = 0; i < p_->layout.size(); ++i) {
     const std::string& name = p_->layout[i].name;
-    at::Tensor& t = p_->w[i];
+    at::Tensor t = at::empty_like(p_->w[i], at::TensorOptions().device(at::kCPU));
     auto ends_with = [&](const char* s) {
       const std::string suffix = s;
       return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -196,6 +260,7 @@ void torch_model::init_random(uint64_t seed) {
     } else {
       t.normal_(0.0, std_w);
     }
+    p_->w[i].copy_(t);
   }
   reset_optimizer();
 }
@@ -233,8 +298,8 @@ void torch_model::set_optimizer(const optimizer_state& s) {
   for (size_t i = 0; i < p_->layout.size(); ++i) {
     if (s.m[i].size() != p_->layout[i].elements() || s.v[i].size() != p_->layout[i].elements())
       throw std::runtime_error("set_optimizer: wrong size for " + p_->layout[i].name);
-    p_->adam_m[i] = to_tensor(s.m[i], p_->layout[i].shape);
-    p_->adam_v[i] = to_tensor(s.v[i], p_->layout[i].shape);
+    p_->adam_m[i] = to_tensor(s.m[i], p_->layout[i].shape).to(p_->device);
+    p_->adam_v[i] = to_tensor(s.v[i], p_->layout[i].shape).to(p_->device);
   }
 }
 
@@ -248,21 +313,46 @@ void torch_model::reset_optimizer() {
   }
 }
 
-step_result torch_model::train_step(const uint8_t* windows, uint32_t batch, const optimizer_config& cfg) {
+step_result torch_model::train_step(const uint8_t* windows, uint32_t batch, const optimizer_config& cfg,
+                                    process_group* group) {
   impl& p = *p_;
   const int64_t T = p.hp.context_length;
   at::Tensor inputs, targets;
-  make_tokens(windows, batch, T, inputs, targets);
+  make_tokens(windows, batch, T, p.device, inputs, targets);
 
   for (at::Tensor& w : p.w) w.mutable_grad() = at::Tensor();
-  const at::Tensor logits = p.forward(p.w, inputs, p.pos);
-  const at::Tensor loss = at::cross_entropy_loss(logits.view({-1, int64_t(model::vocab_size)}), targets.view({-1}));
+  at::Tensor loss;
+  {
+    const autocast_scope amp(p.mixed_precision);
+    const at::Tensor logits = p.forward(p.w, inputs, p.pos);
+    loss = at::cross_entropy_loss(logits.view({-1, int64_t(model::vocab_size)}).to(at::kFloat), targets.view({-1}));
+  }
   loss.backward();
 
   step_result r;
   r.loss_bits_per_byte = loss.item<double>() / ln2;
 
   at::NoGradGuard no_grad;
+  if (group && group->size() > 1) {
+    // One flat buffer (every gradient, then the loss) and one allreduce:
+    // each rank's loss is the mean over its windows, and every rank has
+    // the same number of windows, so the mean of the means is the loss of
+    // the whole step, as one process would compute it.
+    std::vector<at::Tensor> flat;
+    for (const at::Tensor& w : p.w) flat.push_back(w.grad().reshape({-1}));
+    flat.push_back(loss.detach().reshape({1}).to(at::kFloat));
+    at::Tensor buffer = at::cat(flat).to(at::kCPU).contiguous();
+    group->allreduce_sum(buffer.data_ptr<float>(), size_t(buffer.numel()));
+    buffer.div_(double(group->size()));
+    buffer = buffer.to(p.device);
+    int64_t at_ = 0;
+    for (at::Tensor& w : p.w) {
+      const int64_t n = w.numel();
+      w.mutable_grad().copy_(buffer.slice(0, at_, at_ + n).view(w.sizes()));
+      at_ += n;
+    }
+    r.loss_bits_per_byte = buffer[at_].item<double>() / ln2;
+  }
   std::vector<at::Tensor> norms;
   for (const at::Tensor& w : p.w) norms.push_back(w.grad().norm());
   const double total = at::stack(norms).norm().item<double>();
@@ -294,12 +384,12 @@ eval_result torch_model::evaluate(const uint8_t* data, uint64_t size, uint32_t c
   std::vector<at::Tensor> W;
   for (const at::Tensor& w : p.w) W.push_back(round_f16 ? w.detach().to(at::kHalf).to(at::kFloat) : w.detach());
   // Windows longer than the trained context need a longer position table.
-  const at::Tensor P = context > p.hp.context_length ? positions(context, p.hp.d_model) : p.pos;
+  const at::Tensor P = context > p.hp.context_length ? positions(context, p.hp.d_model).to(p.device) : p.pos;
 
   eval_result r;
   auto run = [&](const uint8_t* bytes, int64_t B, int64_t T) {
     at::Tensor inputs, targets;
-    make_tokens(bytes, B, T, inputs, targets);
+    make_tokens(bytes, B, T, p.device, inputs, targets);
     const at::Tensor logp = at::log_softmax(p.forward(W, inputs, P), -1);
     const at::Tensor picked = logp.gather(-1, targets.unsqueeze(-1));
     r.bits += -picked.to(at::kDouble).sum().item<double>() / ln2;
@@ -312,6 +402,28 @@ eval_result torch_model::evaluate(const uint8_t* data, uint64_t size, uint32_t c
   }
   if (size % context) run(data + full * context, 1, int64_t(size % context));
   return r;
+}
+
+void torch_model::broadcast_state(process_group& group, int root) {
+  if (group.size() < 2) return;
+  at::NoGradGuard no_grad;
+  std::vector<at::Tensor> flat;
+  for (const at::Tensor& w : p_->w) flat.push_back(w.detach().reshape({-1}));
+  for (const at::Tensor& m : p_->adam_m) flat.push_back(m.reshape({-1}));
+  for (const at::Tensor& v : p_->adam_v) flat.push_back(v.reshape({-1}));
+  at::Tensor buffer = at::cat(flat).to(at::kCPU).contiguous();
+  group.broadcast(buffer.data_ptr<float>(), size_t(buffer.numel()), root);
+  buffer = buffer.to(p_->device);
+  int64_t at_ = 0;
+  auto take = [&](at::Tensor& t) {
+    const int64_t n = t.numel();
+    t.copy_(buffer.slice(0, at_, at_ + n).view(t.sizes()));
+    at_ += n;
+  };
+  for (at::Tensor& w : p_->w) take(w);
+  for (at::Tensor& m : p_->adam_m) take(m);
+  for (at::Tensor& v : p_->adam_v) take(v);
+  // Adam's step counter is the same on every rank: it counts the steps.
 }
 
 }  // namespace nntar_train

@@ -13,6 +13,8 @@
 
 namespace nntar_train {
 
+class process_group;  // distributed.hpp
+
 namespace model = archive_nn::model;
 
 // One float32 vector per tensor, in model::tensor_layout order.
@@ -51,9 +53,22 @@ struct eval_result {
 void set_torch_threads(uint32_t n);
 std::string torch_version();
 
+// Where the model trains. `requested` is "auto" (CUDA when this LibTorch
+// sees a GPU, else the CPU), "cpu", "cuda" or "cuda:N"; "auto" and "cuda"
+// pick GPU local_rank modulo the GPU count, so that the workers of one
+// machine spread over its GPUs. Throws usage_error for a device this
+// LibTorch cannot use.
+std::string resolve_device(const std::string& requested, int local_rank);
+// "auto": bf16 autocast on CUDA, fp32 on the CPU. "bf16" is refused on the
+// CPU (LibTorch 1.13's CPU autocast is slower than fp32 there).
+bool resolve_mixed_precision(const std::string& requested, const std::string& device);
+
 class torch_model {
  public:
-  explicit torch_model(const model::hparams& hp);
+  // device: a resolve_device() result. mixed_precision: the forward and
+  // backward passes of training run under bf16 autocast (CUDA only); the
+  // parameters, Adam and evaluation stay float32.
+  explicit torch_model(const model::hparams& hp, const std::string& device = "cpu", bool mixed_precision = false);
   ~torch_model();
   torch_model(const torch_model&) = delete;
   torch_model& operator=(const torch_model&) = delete;
@@ -69,8 +84,15 @@ class torch_model {
   void reset_optimizer();
 
   // One Adam step on `batch` windows of context_length bytes each (window b
-  // at windows + b * context_length); position 0 sees BOS.
-  step_result train_step(const uint8_t* windows, uint32_t batch, const optimizer_config& cfg);
+  // at windows + b * context_length); position 0 sees BOS. With a group,
+  // these windows are this rank's share of the step: the gradients and the
+  // loss are averaged over the group (one allreduce) before clipping and
+  // Adam, so every rank applies the same update.
+  step_result train_step(const uint8_t* windows, uint32_t batch, const optimizer_config& cfg,
+                         process_group* group = nullptr);
+
+  // Copies rank `root`'s parameters and Adam state to every rank.
+  void broadcast_state(process_group& group, int root);
 
   // Bits to code data[0, size) as the codec does: consecutive windows of
   // `context` bytes (the last may be shorter), each starting from BOS.

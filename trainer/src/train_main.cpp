@@ -9,10 +9,12 @@
 #include <exception>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "commands.hpp"
 #include "common.hpp"
 #include "config.hpp"
+#include "launcher.hpp"
 
 namespace {
 
@@ -49,6 +51,14 @@ std::string join_command_line(int argc, char** argv) {
   return s;
 }
 
+// "rank 1: " in the messages of a worker of a distributed run.
+std::string rank_prefix() {
+  const char* rank = std::getenv("RANK");
+  const char* size = std::getenv("WORLD_SIZE");
+  if (!rank || !size || std::strcmp(size, "1") == 0) return "";
+  return std::string("rank ") + rank + ": ";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -65,6 +75,8 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (argc >= 2 && std::strcmp(argv[1], "eval") == 0) return run_eval(parse_eval_options(argc - 2, argv + 2));
+    if (argc >= 2 && std::strcmp(argv[1], "version") == 0) return run_version();
+    if (argc >= 2 && std::strcmp(argv[1], "pack") == 0) return run_pack(parse_pack_options(argc - 2, argv + 2));
     if (argc >= 2 && std::strcmp(argv[1], "info") == 0) {
       if (argc != 3) throw usage_error("usage: nntar-train info CHECKPOINT|MODEL.nnm");
       return run_info(argv[2]);
@@ -73,15 +85,28 @@ int main(int argc, char** argv) {
       print_usage();
       return 2;
     }
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (const unsigned nproc = take_nproc_option(args)) {
+      if (std::getenv("WORLD_SIZE"))
+        throw usage_error("--nproc inside a launched worker (WORLD_SIZE is set): use one or the other");
+      // Check the options once here, so a mistake is one message, not N.
+      std::vector<char*> check;
+      for (std::string& a : args) check.push_back(a.data());
+      const train_options checked = parse_train_options(int(check.size()), check.data());
+      if (checked.batch && *checked.batch % nproc != 0)
+        throw usage_error("--batch " + std::to_string(*checked.batch) + " does not split evenly over --nproc " +
+                          std::to_string(nproc) + ": use a multiple of " + std::to_string(nproc));
+      return launch_workers(nproc, args);
+    }
     train_options o = parse_train_options(argc - 1, argv + 1);
     o.command_line = join_command_line(argc, argv);
     return run_training(o);
   } catch (const usage_error& e) {
-    std::fprintf(stderr, "nntar-train: %s\n", e.what());
+    std::fprintf(stderr, "nntar-train: %s%s\n", rank_prefix().c_str(), e.what());
     return 2;
   } catch (const std::exception& e) {
-    // LibTorch errors (c10::Error) and bad_alloc land here.
-    std::fprintf(stderr, "nntar-train: internal error: %s\n", e.what());
+    // LibTorch errors (c10::Error, Gloo's lost connections) and bad_alloc.
+    std::fprintf(stderr, "nntar-train: %sinternal error: %s\n", rank_prefix().c_str(), e.what());
     return 1;
   }
 }
