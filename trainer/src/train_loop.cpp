@@ -233,17 +233,22 @@ int run_training(const train_options& o) {
 
   install_signal_handlers();
   // The ranks must agree on when to stop and on the learning rate, which
-  // depends on the elapsed time: each step they take the largest signal
-  // number and elapsed time of the group.
-  double agreed_elapsed = elapsed();
+  // depends on the elapsed time: before the first step and after each one
+  // they sum (signals seen, elapsed time, CPU time) over the group and all
+  // use the mean elapsed time. The CPU time of all ranks makes the
+  // per-CPU-second rates true for the whole run.
+  double agreed_elapsed = elapsed(), agreed_cpu_seconds = 0;
   auto agree = [&] {
-    double control[2] = {double(stop_requested()), elapsed()};
-    if (group) group->allreduce_max(control, 2);
-    agreed_elapsed = control[1];
-    return int(control[0]);
+    const int own = stop_requested();
+    double control[4] = {own == SIGINT ? 1.0 : 0.0, own != 0 && own != SIGINT ? 1.0 : 0.0, elapsed(),
+                         train_cpu_seconds};
+    if (group) group->allreduce_sum(control, 4);
+    agreed_elapsed = control[2] / double(world.size);
+    agreed_cpu_seconds = control[3];
+    return control[0] > 0 ? SIGINT : control[1] > 0 ? SIGTERM : 0;
   };
+  int sig = agree();
   for (;;) {
-    const int sig = agree();
     if (cfg.steps && step >= cfg.steps) break;
     if (cfg.time_limit > 0 && agreed_elapsed >= cfg.time_limit) break;
     if (o.stop_at_step && step >= o.stop_at_step) {
@@ -276,6 +281,7 @@ int run_training(const train_options& o) {
     bytes_seen += uint64_t(cfg.batch) * ctx;
     loss_sum += r.loss_bits_per_byte;
     ++loss_n;
+    sig = agree();
     if (loss_log)
       std::fprintf(loss_log.get(), "%llu %.6f %.6f %.6g\n", static_cast<unsigned long long>(step), r.loss_bits_per_byte,
                    r.grad_norm, opt.lr);
@@ -285,7 +291,7 @@ int run_training(const train_options& o) {
       const double recent_bytes = double(step - log_step) * cfg.batch * ctx;
       const double rate = train_seconds > log_train_seconds ? recent_bytes / (train_seconds - log_train_seconds) : 0.0;
       const double cpu_rate =
-          train_cpu_seconds > log_cpu_seconds ? recent_bytes / (train_cpu_seconds - log_cpu_seconds) : 0.0;
+          agreed_cpu_seconds > log_cpu_seconds ? recent_bytes / (agreed_cpu_seconds - log_cpu_seconds) : 0.0;
       double eta = -1;
       const double per_step = train_seconds / double(step - session_first_step);
       if (cfg.steps) eta = double(cfg.steps - step) * per_step;
@@ -305,7 +311,7 @@ int run_training(const train_options& o) {
       last_log = t1;
       log_step = step;
       log_train_seconds = train_seconds;
-      log_cpu_seconds = train_cpu_seconds;
+      log_cpu_seconds = agreed_cpu_seconds;
     }
     if (o.eval_every && step % o.eval_every == 0) run_eval_now();
     if (now_seconds() - last_ckpt >= o.checkpoint_every) save();
@@ -328,7 +334,7 @@ int run_training(const train_options& o) {
               o.export_path.c_str(), static_cast<unsigned long long>(hp.parameter_count()),
               static_cast<unsigned long long>(file_bytes), static_cast<unsigned long long>(step),
               format_double(bytes_per_second(), 0).c_str(),
-              format_double(train_cpu_seconds > 0 ? session_bytes / train_cpu_seconds : 0.0, 0).c_str());
+              format_double(agreed_cpu_seconds > 0 ? session_bytes / agreed_cpu_seconds : 0.0, 0).c_str());
   if (!last_eval.empty()) std::printf("final eval:%s\n", eval_line(last_eval).c_str());
   if (!o.card.empty()) {
     card_info c;

@@ -24,9 +24,8 @@ while sum(len(w) + 1 for w in out) < 98304:
 open("data.bin", "w").write(" ".join(out)[:98304])
 PY
 
-if ! "$train" version | grep -q "distributed (gloo): yes"; then
-  echo "SKIP: this nntar-train has no Gloo backend"; exit 0
-fi
+"$train" version | grep -q "distributed (gloo): yes" \
+  || fail "this nntar-train has no Gloo backend (install libgloo-dev: scripts/bootstrap --trainer)"
 common=(--data text=data.bin --preset tiny --batch 8 --seed 5 --warmup 10 --lr 3e-3 --steps 60
         --eval-every 0 --eval-bytes 16384 --log-every 0)
 
