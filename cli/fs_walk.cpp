@@ -74,6 +74,7 @@ struct walker {
     h.mode = st.st_mode & 07777;
     h.mtime_sec = st.st_mtim.tv_sec;
     h.mtime_nsec = static_cast<uint32_t>(st.st_mtim.tv_nsec);
+    read_attributes(fs_path, st, opt.dereference, opt.attributes, h, warn);
     if (name.empty() && !S_ISDIR(st.st_mode)) {
       fail(fs_path + ": no name left after removing '/' and '..'; use a path below it");
       return;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "archive_nn/format.hpp"
+#include "ownership.hpp"
 
 namespace nntar {
 
@@ -31,6 +32,7 @@ struct walk_item {
 struct walk_options {
   bool dereference = false;
   std::vector<std::string> excludes;
+  attribute_policy attributes;  // owners always; xattrs and ACLs as asked
 };
 bool walk_inputs(const std::vector<std::string>& inputs, const std::vector<struct stat>& skip, const walk_options& opt,
                  const std::function<void(const walk_item&)>& visit, const std::function<void(const std::string&)>& warn,

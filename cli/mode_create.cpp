@@ -70,6 +70,8 @@ int mode_create(const options& o, display& out) {
   std::vector<walk_item> items;
   walk_options wo;
   wo.dereference = o.dereference;
+  wo.attributes.xattrs = o.xattrs;
+  wo.attributes.acls = o.acls;
   wo.excludes = o.excludes;
   bool inputs_ok = walk_inputs(
       o.members, skip, wo, [&](const walk_item& it) { items.push_back(it); },

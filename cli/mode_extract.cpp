@@ -14,6 +14,7 @@
 
 #include "cleanup.hpp"
 #include "modes.hpp"
+#include "ownership.hpp"
 #include "patterns.hpp"
 
 namespace nntar {
@@ -95,6 +96,13 @@ class extractor : public archive_nn::entry_visitor {
     const mode_t mask = umask(0);
     umask(mask);
     umask_ = geteuid() == 0 || o.preserve_permissions ? 0 : static_cast<uint32_t>(mask);
+    // GNU tar: root restores owners unless --no-same-owner; a user does not
+    // unless --same-owner.
+    restore_.privileged = geteuid() == 0;
+    restore_.same_owner = o.same_owner < 0 ? restore_.privileged : o.same_owner == 1;
+    restore_.numeric_owner = o.numeric_owner;
+    restore_.attributes.xattrs = o.xattrs;
+    restore_.attributes.acls = o.acls;
   }
 
   bool wants(const entry_header& e) override {
@@ -251,13 +259,27 @@ class extractor : public archive_nn::entry_visitor {
     failed_ = true;
   }
 
-  // setuid/setgid come back only with -P (bsdtar -p): an archive should not
-  // be able to plant set-id programs by default.
   // A user's extraction without -p (umask_ set): the permission bits less the
-  // umask, no sticky or set-id bits, as GNU tar.
-  uint32_t permitted_mode(uint32_t mode) const {
+  // umask, no sticky or set-id bits, as GNU tar. Set-id bits come back only
+  // on an object whose stored owner was restored (GNU tar: they would
+  // otherwise give the extracting user's rights to whoever runs the file).
+  uint32_t permitted_mode(uint32_t mode, bool owner_restored) const {
     if (umask_ != 0 || (geteuid() != 0 && !o_.preserve_permissions)) return mode & 0777 & ~umask_;
-    return o_.absolute_names ? mode : mode & 01777;
+    return owner_restored ? mode : mode & 01777;
+  }
+
+  // Owner, then mode (chown clears set-id bits), then extended attributes
+  // (an ACL's mask follows the mode's group bits). Problems are warnings:
+  // the bytes are there.
+  void apply_metadata(int fd, int dirfd, const std::string& leaf, const entry_header& e) {
+    std::string problem;
+    const bool owned = restore_owner(dirfd, leaf, fd, e, restore_, problem);
+    if (!problem.empty()) out_.warning("'" + printable_name(e.path) + "': " + problem);
+    if (fd >= 0 ? fchmod(fd, permitted_mode(e.mode, owned)) != 0
+                : fchmodat(dirfd, leaf.c_str(), permitted_mode(e.mode, owned), 0) != 0)
+      out_.warning("'" + printable_name(e.path) + "': cannot set mode: " + std::strerror(errno));
+    if (fd >= 0)
+      for (const std::string& p : restore_xattrs(fd, e, restore_)) out_.warning("'" + printable_name(e.path) + "': " + p);
   }
 
   // Directory metadata last: writing entries inside would change the mtimes.
@@ -266,7 +288,11 @@ class extractor : public archive_nn::entry_visitor {
       int dir = -1;
       std::string leaf;
       if (!open_parent(it->absolute ? fs_root_fd_ : root_fd_, it->rel, false, o_.absolute_names, dir, leaf).ok()) continue;
-      fchmodat(dir, leaf.c_str(), permitted_mode(it->header.mode), 0);
+      const int fd = openat(dir, leaf.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd >= 0) {
+        apply_metadata(fd, dir, leaf, it->header);
+        close(fd);
+      }
       set_times(dir, leaf, it->header, true);
       close(dir);
     }
@@ -287,7 +313,8 @@ class extractor : public archive_nn::entry_visitor {
           fd_ = -1;
           return make_error(errc::io_write_failed, std::string("cannot set the file's length: ") + std::strerror(errno));
         }
-        if (fchmod(fd_, permitted_mode(e.mode)) != 0 || close(fd_) != 0) {
+        apply_metadata(fd_, parent_fd_, tmp_, e);
+        if (close(fd_) != 0) {
           fd_ = -1;
           return make_error(errc::extract_failed, std::string("cannot finish file: ") + std::strerror(errno));
         }
@@ -321,6 +348,9 @@ class extractor : public archive_nn::entry_visitor {
         }
         if (symlinkat(e.link.c_str(), parent_fd_, leaf_.c_str()) != 0)
           return make_error(errc::link_failed, std::string("cannot create symlink: ") + std::strerror(errno));
+        std::string problem;
+        restore_owner(parent_fd_, leaf_, -1, e, restore_, problem);
+        if (!problem.empty()) out_.warning("'" + printable_name(e.path) + "': " + problem);
         set_times(parent_fd_, leaf_, e, false);
         return archive_nn::ok_status();
       }
@@ -381,6 +411,7 @@ class extractor : public archive_nn::entry_visitor {
   bool skipped_ = false;
   uint64_t bytes_ = 0;
   uint32_t umask_ = 0;
+  restore_policy restore_;
   static constexpr size_t hole_block = 4096;
   uint64_t written_ = 0;  // bytes of the current file, holes included
 };

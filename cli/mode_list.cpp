@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "modes.hpp"
+#include "ownership.hpp"
 
 namespace nntar {
 namespace {
@@ -167,6 +168,14 @@ int mode_list(const options& o, display& out) {
       if (!h.link.empty()) std::printf(", \"link\": \"%s\"", json_escape(h.link).c_str());
       if (!h.link.empty() && !valid_utf8(h.link)) std::printf(", \"link_hex\": \"%s\"", hex(h.link).c_str());
       if (e.block_id) std::printf(", \"block\": %llu", static_cast<unsigned long long>(e.block_id));
+      if (h.has_attributes) {
+        std::printf(", \"uid\": %u, \"gid\": %u, \"user\": \"%s\", \"group\": \"%s\", \"xattrs\": [", h.uid, h.gid,
+                    json_escape(h.user).c_str(), json_escape(h.group).c_str());
+        for (size_t i = 0; i < h.xattrs.size(); ++i)
+          std::printf("%s{\"name\": \"%s\", \"size\": %zu}", i ? ", " : "", json_escape(h.xattrs[i].name).c_str(),
+                      h.xattrs[i].value.size());
+        std::printf("]");
+      }
       std::printf("}");
       first = false;
     }
@@ -193,8 +202,8 @@ int mode_list(const options& o, display& out) {
     std::string tail = printable_name(h.path);
     if (h.type == archive_nn::entry_type::symlink) tail += " -> " + printable_name(h.link);
     if (h.type == archive_nn::entry_type::hardlink) tail += " link to " + printable_name(h.link);
-    std::printf("%s %12llu %12llu %s %s\n", mode_string(h).c_str(), static_cast<unsigned long long>(h.size),
-                static_cast<unsigned long long>(e.size_coded), when, tail.c_str());
+    std::printf("%s %s %12llu %12llu %s %s\n", mode_string(h).c_str(), printable_name(owner_text(h, o.numeric_owner)).c_str(),
+                static_cast<unsigned long long>(h.size), static_cast<unsigned long long>(e.size_coded), when, tail.c_str());
   }
   // -tv: the models the archive needs, on stderr (the listing's lines stay tar's).
   if (o.verbosity >= 2) {

@@ -123,6 +123,13 @@ archive_nn::result<options> parse_options(int argc_in, const char* const* argv_i
     ("overwrite", "extract: replace existing files (the default) (tar)")
     ("totals", "print the bytes processed at the end (tar)")
     ("preserve-permissions,p", "extract: modes as stored, not reduced by the umask (the default for root) (tar)")
+    ("same-owner", "extract: give files their stored owners (the default for root) (tar)")
+    ("no-same-owner", "extract: files belong to the extracting user; no set-id bits (the default for users) (tar)")
+    ("numeric-owner", "owners by number, ignoring the stored user and group names (tar)")
+    ("xattrs", "store and restore extended attributes: user.*, and security.*/trusted.* as root (the default) (tar)")
+    ("no-xattrs", "leave extended attributes out (tar)")
+    ("acls", "store and restore POSIX ACLs (the default) (tar)")
+    ("no-acls", "leave POSIX ACLs out (tar)")
     ("threads", po::value<unsigned>(), "worker threads (default: all cores) (zstd -T)")
     ("codec", po::value<std::string>(), "auto|mix|nn|zstd|lzma|zlib|flac|stored|mix2|mix1 (default auto: the smallest on a 64 KiB probe; mix: context mixing with the model as one input; mix2, mix1: its earlier revisions, which older nntar reads)")
     ("model", po::value<std::string>(), "PATH to an .nnm, 'default' (built-in) or 'none'")
@@ -191,6 +198,14 @@ archive_nn::result<options> parse_options(int argc_in, const char* const* argv_i
   if (vm.count("skip-old-files")) o.on_existing = options::existing::skip;
   o.totals = vm.count("totals") > 0;
   o.preserve_permissions = vm.count("preserve-permissions") > 0;
+  if (vm.count("same-owner") && vm.count("no-same-owner")) return usage("--same-owner and --no-same-owner conflict");
+  if (vm.count("same-owner")) o.same_owner = 1;
+  if (vm.count("no-same-owner")) o.same_owner = 0;
+  o.numeric_owner = vm.count("numeric-owner") > 0;
+  if (vm.count("xattrs") && vm.count("no-xattrs")) return usage("--xattrs and --no-xattrs conflict");
+  if (vm.count("acls") && vm.count("no-acls")) return usage("--acls and --no-acls conflict");
+  o.xattrs = vm.count("no-xattrs") == 0;
+  o.acls = vm.count("no-acls") == 0;
   int modes = 0;
   if (vm.count("create")) o.what = mode::create, ++modes;
   if (vm.count("extract")) o.what = mode::extract, ++modes;

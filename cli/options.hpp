@@ -38,6 +38,10 @@ struct options {
   enum class existing { replace, keep, skip } on_existing = existing::replace;  // --overwrite, -k, --skip-old-files
   bool totals = false;                    // --totals
   bool preserve_permissions = false;      // -p: modes as stored, ignoring the umask (root always)
+  bool xattrs = true;                     // --xattrs / --no-xattrs: store and restore user.* (root: security.*, trusted.*)
+  bool acls = true;                       // --acls / --no-acls: POSIX ACLs
+  bool numeric_owner = false;             // --numeric-owner: numbers, not names
+  int same_owner = -1;                    // --same-owner 1 / --no-same-owner 0 / -1: root's default (yes)
   std::vector<std::string> notes;         // warnings from parsing (ignored tar flags)
   std::string help_text;
 };

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <sys/stat.h>
 
@@ -104,9 +105,12 @@ struct raw_archive {
   }
 
   // The block's stream is `stream`, written as chunks of the given sizes.
+  // `patch` may change the encoded table (what no encoder writes).
   void block(archive_nn::block_header b, const std::vector<archive_nn::block_member>& members,
-             const std::vector<uint8_t>& stream, const std::vector<size_t>& chunks) {
-    const std::vector<uint8_t> table = archive_nn::encode_member_table(members);
+             const std::vector<uint8_t>& stream, const std::vector<size_t>& chunks,
+             const std::function<void(std::vector<uint8_t>&)>& patch = nullptr) {
+    std::vector<uint8_t> table = archive_nn::encode_member_table(members, version);
+    if (patch) patch(table);
     b.block_id = index.blocks.size() + 1;
     b.member_count = members.size();
     b.table_codec = 0;
@@ -131,6 +135,16 @@ struct raw_archive {
     }
     ib.size_coded = bytes.size() - ib.block_offset;
     index.blocks.push_back(ib);
+  }
+
+  // A directory entry (no chunks), written as given.
+  void directory(const archive_nn::entry_header& e) {
+    archive_nn::index_entry ie;
+    ie.entry_offset = bytes.size();
+    ie.header = e;
+    append(bytes, archive_nn::encode_entry_header(e, version));
+    ie.size_coded = bytes.size() - ie.entry_offset;
+    index.entries.push_back(ie);
   }
 
   std::vector<uint8_t> finish() const {
@@ -213,6 +227,36 @@ bool write_solid_errors(const std::string& errs) {
     r.block(h, {raw_archive::member("a", a), raw_archive::member("b", b)}, ab, {ab.size()});
     ok &= write_file(errs + "record_type_unknown__block_in_v1.nna", r.finish());
   }
+  // Format version 3: attributes (§5.1, §6.5).
+  archive_nn::xattr x_a{"user.a", "1"}, x_b{"user.b", "2"};
+  {  // Member_Flags with a reserved bit.
+    raw_archive r;
+    const size_t n = 2;
+    r.block(h, {raw_archive::member("a", a), raw_archive::member("b", b)}, ab, {ab.size()},
+            [n](std::vector<uint8_t>& t) { t[t.size() - n] = 2; });  // the flags column ends the table
+    ok &= write_file(errs + "block_corrupt__member_flags_reserved.nna", r.finish());
+  }
+  {  // A member's extended attributes out of order.
+    raw_archive r;
+    auto m0 = raw_archive::member("a", a), m1 = raw_archive::member("b", b);
+    m1.header.has_attributes = true;
+    m1.header.user = "ann";
+    m1.header.xattrs = {x_b, x_a};
+    r.block(h, {m0, m1}, ab, {ab.size()});
+    ok &= write_file(errs + "block_corrupt__member_xattrs_out_of_order.nna", r.finish());
+  }
+  {  // An entry's extended attributes out of order (the Index's copy fails
+     // too; the reader falls back to the records and names the entry).
+    raw_archive r;
+    archive_nn::entry_header d;
+    d.type = archive_nn::entry_type::directory;
+    d.path = "dir";
+    d.mode = 0755;
+    d.has_attributes = true;
+    d.xattrs = {x_b, x_a};
+    r.directory(d);
+    ok &= write_file(errs + "entry_corrupt__xattrs_out_of_order.nna", r.finish());
+  }
   return ok;
 }
 
@@ -259,9 +303,9 @@ int main(int argc, char** argv) {
   a[1] = 'X';
   ok &= write_file(errs + "magic_wrong__bad_magic.nna", a);
   a = classic;
-  a[8] = 3;  // version 2 is read since format version 2 (its version_2 file was retired then)
+  a[8] = 4;  // version 3 is read since format version 3 (its version_3 file was retired then)
   put_u32(a, 12, archive_nn::header_checksum(a.data(), 12));
-  ok &= write_file(errs + "version_unsupported__version_3.nna", a);
+  ok &= write_file(errs + "version_unsupported__version_4.nna", a);
   ok &= write_solid_errors(errs);
   a = classic;
   a[10] = 0x80;

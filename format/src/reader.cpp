@@ -89,6 +89,7 @@ result<record> archive_reader::next(bool want_payload) {
 result<record> archive_reader::next_record(const std::function<bool(const record&)>& want_payload) {
   ANN_RETURN_ERROR_IF(done_, internal, "archive_reader: read past the index");
   record rec;
+  rec.version = version_;
   rec.offset = offset_;
   uint8_t head[11];
   ANN_TRY(read_exact(head, 1));
@@ -161,7 +162,7 @@ result<record> archive_reader::next_record(const std::function<bool(const record
       break;
     }
     case record_type::entry_header:
-      ANN_TRY(parse_entry_body(body, body_len, limits_, rec.entry));
+      ANN_TRY(parse_entry_body(body, body_len, limits_, rec.entry, version_));
       break;
     case record_type::chunk:
       ANN_TRY(parse_chunk_body(body, body_len, limits_, rec.chunk));

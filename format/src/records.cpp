@@ -30,9 +30,76 @@ std::vector<uint8_t> seal(record_type type, const byte_writer& body) {
 uint64_t zigzag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
 int64_t unzigzag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
 
-void put_entry_body(byte_writer& w, const entry_header& e) {
+// §5.1 Attributes (version 3): owner, names, extended attributes.
+void put_attributes(byte_writer& w, const entry_header& e) {
+  w.varint(e.uid);
+  w.varint(e.gid);
+  w.varint(e.user.size());
+  w.bytes(e.user);
+  w.varint(e.group.size());
+  w.bytes(e.group);
+  w.varint(e.xattrs.size());
+  for (const xattr& x : e.xattrs) {
+    w.varint(x.name.size());
+    w.bytes(x.name);
+    w.varint(x.value.size());
+    w.bytes(x.value);
+  }
+}
+
+constexpr uint64_t owner_id_max = 0xFFFFFFFFu;
+constexpr uint64_t owner_name_max = 255;
+constexpr uint64_t xattr_name_max = 255;
+constexpr uint64_t xattr_value_max = 65536;
+
+// Reads one §5.1 Attributes structure into e; on failure returns the reason
+// (the caller names the record and the error code).
+std::string read_attributes(byte_reader& r, entry_header& e) {
+  const size_t start = r.position();
+  const uint64_t uid = r.varint(), gid = r.varint();
+  if (r.failed()) return "truncated attributes";
+  if (uid > owner_id_max || gid > owner_id_max) return "uid or gid above 2^32 - 1";
+  e.uid = static_cast<uint32_t>(uid);
+  e.gid = static_cast<uint32_t>(gid);
+  for (std::string* name : {&e.user, &e.group}) {
+    const uint64_t n = r.varint();
+    if (r.failed()) return "truncated attributes";
+    if (n > owner_name_max) return "owner name longer than 255 bytes";
+    *name = r.string(static_cast<size_t>(n));
+    if (r.failed()) return "truncated attributes";
+    if (name->find('\0') != std::string::npos) return "NUL byte in an owner name";
+  }
+  const uint64_t count = r.varint();
+  if (r.failed()) return "truncated attributes";
+  // Each attribute takes at least 3 bytes: checked before allocating.
+  if (count > r.remaining() / 3) return "more extended attributes than the record holds";
+  e.xattrs.clear();
+  e.xattrs.reserve(static_cast<size_t>(count));
+  for (uint64_t i = 0; i < count; ++i) {
+    xattr x;
+    const uint64_t name_len = r.varint();
+    if (r.failed()) return "truncated attributes";
+    if (name_len == 0 || name_len > xattr_name_max) return "extended attribute name of 0 or more than 255 bytes";
+    x.name = r.string(static_cast<size_t>(name_len));
+    const uint64_t value_len = r.varint();
+    if (r.failed()) return "truncated attributes";
+    if (value_len > xattr_value_max) return "extended attribute value larger than 65536 bytes";
+    x.value = r.string(static_cast<size_t>(value_len));
+    if (r.failed()) return "truncated attributes";
+    if (x.name.find('\0') != std::string::npos) return "NUL byte in an extended attribute name";
+    if (!e.xattrs.empty() && !(e.xattrs.back().name < x.name))
+      return "extended attribute names not in strictly increasing order";
+    e.xattrs.push_back(std::move(x));
+  }
+  if (r.position() - start > attributes_size_max) return "attributes larger than 57344 bytes";
+  e.has_attributes = true;
+  return {};
+}
+
+void put_entry_body(byte_writer& w, const entry_header& e, uint16_t version) {
+  const bool attributes = e.has_attributes && version >= 3;
   w.u8(static_cast<uint8_t>(e.type));
-  w.u8(0);  // Entry_Flags
+  w.u8(attributes ? 1 : 0);  // Entry_Flags: bit 0 Has_Attributes
   w.u8(e.transform);
   w.varint(e.mode);
   w.varint(zigzag(e.mtime_sec));
@@ -46,9 +113,17 @@ void put_entry_body(byte_writer& w, const entry_header& e) {
     w.varint(e.transform_header_size);
     w.varint(e.transform_payload_size);
   }
+  if (attributes) put_attributes(w, e);
 }
 
 }  // namespace
+
+size_t encoded_attributes_size(const entry_header& e) {
+  if (!e.has_attributes) return 0;
+  byte_writer w;
+  put_attributes(w, e);
+  return w.size();
+}
 
 bool path_is_safe(const std::string& path) {
   if (path.empty() || path[0] == '/') return false;
@@ -87,7 +162,7 @@ status decode_archive_header(const uint8_t* data, size_t size, uint16_t* version
   // The version first: a future layout may checksum differently.
   ANN_RETURN_ERROR_IF(version < format_version_min || version > format_version, version_unsupported,
                       "archive format version " + std::to_string(version) +
-                          " is not supported (this nntar reads versions 1 and 2)");
+                          " is not supported (this nntar reads versions 1 to 3)");
   ANN_RETURN_ERROR_IF(checksum != header_checksum(data, 12), header_corrupt, "archive header: checksum mismatch");
   ANN_RETURN_ERROR_IF(flags != 0, reserved_bits_set, "archive header: reserved flag bits set");
   if (version_out) *version_out = version;
@@ -106,9 +181,9 @@ std::vector<uint8_t> encode_model_record(const model_record& m) {
   return seal(record_type::model, w);
 }
 
-std::vector<uint8_t> encode_entry_header(const entry_header& e) {
+std::vector<uint8_t> encode_entry_header(const entry_header& e, uint16_t version) {
   byte_writer w;
-  put_entry_body(w, e);
+  put_entry_body(w, e, version);
   return seal(record_type::entry_header, w);
 }
 
@@ -147,7 +222,7 @@ std::vector<uint8_t> encode_block_header(const block_header& b) {
 // §6.5: the Member_Table is stored column by column (all modes, then all
 // times, ...): similar values sit together, which the table's codec exploits
 // (on a header tree 28% smaller than row by row).
-std::vector<uint8_t> encode_member_table(const std::vector<block_member>& members) {
+std::vector<uint8_t> encode_member_table(const std::vector<block_member>& members, uint16_t version) {
   byte_writer w;
   for (const block_member& m : members) w.varint(m.header.mode);
   for (const block_member& m : members) w.varint(zigzag(m.header.mtime_sec));
@@ -163,11 +238,40 @@ std::vector<uint8_t> encode_member_table(const std::vector<block_member>& member
     for (const block_member& m : members) w.varint(m.header.transform_payload_size);
   }
   for (const block_member& m : members) w.u64(m.checksum);
+  if (version >= 3) {
+    // §6.5 version 3: Member_Flags, then the attributes of the members that
+    // have them, column by column too (owners repeat from member to member).
+    for (const block_member& m : members) w.u8(m.header.has_attributes ? 1 : 0);
+    for (const block_member& m : members)
+      if (m.header.has_attributes) w.varint(m.header.uid);
+    for (const block_member& m : members)
+      if (m.header.has_attributes) w.varint(m.header.gid);
+    for (const block_member& m : members)
+      if (m.header.has_attributes) {
+        w.varint(m.header.user.size());
+        w.bytes(m.header.user);
+      }
+    for (const block_member& m : members)
+      if (m.header.has_attributes) {
+        w.varint(m.header.group.size());
+        w.bytes(m.header.group);
+      }
+    for (const block_member& m : members)
+      if (m.header.has_attributes) {
+        w.varint(m.header.xattrs.size());
+        for (const xattr& x : m.header.xattrs) {
+          w.varint(x.name.size());
+          w.bytes(x.name);
+          w.varint(x.value.size());
+          w.bytes(x.value);
+        }
+      }
+  }
   return std::move(w.buffer());
 }
 
 result<std::vector<block_member>> decode_member_table(const uint8_t* data, size_t size, const block_header& b,
-                                                      const reader_limits& lim) {
+                                                      const reader_limits& lim, uint16_t version) {
   const std::string where = "block " + std::to_string(b.block_id) + ": member table: ";
   ANN_RETURN_ERROR_IF(b.member_count > size / limits::member_row_min, block_corrupt,
                       where + "more members than the table can hold");
@@ -211,6 +315,68 @@ result<std::vector<block_member>> decode_member_table(const uint8_t* data, size_
   }
   for (size_t i = 0; i < n; ++i) out[i].checksum = r.u64();
   ANN_RETURN_ERROR_IF(r.failed(), block_corrupt, where + "truncated");
+  if (version >= 3) {
+    for (size_t i = 0; i < n; ++i) {
+      const uint8_t flags = r.u8();
+      if (r.failed()) return make_error(errc::block_corrupt, where + "truncated");
+      if (flags > 1) return bad(i, "reserved member flag bits set");
+      out[i].header.has_attributes = flags == 1;
+    }
+    // The columns hold the same fields as §5.1, one member after the other
+    // within each column; read_attributes wants them together, so each
+    // column is read here and checked with the same rules.
+    std::vector<size_t> with;
+    for (size_t i = 0; i < n; ++i)
+      if (out[i].header.has_attributes) with.push_back(i);
+    for (size_t i : with) {
+      const uint64_t v = r.varint();
+      if (v > owner_id_max) return bad(i, "uid above 2^32 - 1");
+      out[i].header.uid = static_cast<uint32_t>(v);
+    }
+    for (size_t i : with) {
+      const uint64_t v = r.varint();
+      if (v > owner_id_max) return bad(i, "gid above 2^32 - 1");
+      out[i].header.gid = static_cast<uint32_t>(v);
+    }
+    for (int column = 0; column < 2; ++column)
+      for (size_t i : with) {
+        const uint64_t len = r.varint();
+        if (r.failed()) return make_error(errc::block_corrupt, where + "truncated");
+        if (len > owner_name_max) return bad(i, "owner name longer than 255 bytes");
+        std::string name = r.string(static_cast<size_t>(len));
+        if (r.failed()) return make_error(errc::block_corrupt, where + "truncated");
+        if (name.find('\0') != std::string::npos) return bad(i, "NUL byte in an owner name");
+        (column == 0 ? out[i].header.user : out[i].header.group) = std::move(name);
+      }
+    for (size_t i : with) {
+      // This member's extended attributes, in §5.1's form.
+      const size_t at = r.position();
+      byte_reader list(data + at, size - at);
+      const uint64_t count = list.varint();
+      if (list.failed()) return make_error(errc::block_corrupt, where + "truncated");
+      if (count > list.remaining() / 3) return bad(i, "more extended attributes than the table holds");
+      for (uint64_t k = 0; k < count; ++k) {
+        xattr x;
+        const uint64_t name_len = list.varint();
+        if (list.failed()) return make_error(errc::block_corrupt, where + "truncated");
+        if (name_len == 0 || name_len > xattr_name_max) return bad(i, "extended attribute name of 0 or more than 255 bytes");
+        x.name = list.string(static_cast<size_t>(name_len));
+        const uint64_t value_len = list.varint();
+        if (list.failed()) return make_error(errc::block_corrupt, where + "truncated");
+        if (value_len > xattr_value_max) return bad(i, "extended attribute value larger than 65536 bytes");
+        x.value = list.string(static_cast<size_t>(value_len));
+        if (list.failed()) return make_error(errc::block_corrupt, where + "truncated");
+        if (x.name.find('\0') != std::string::npos) return bad(i, "NUL byte in an extended attribute name");
+        std::vector<xattr>& xs = out[i].header.xattrs;
+        if (!xs.empty() && !(xs.back().name < x.name)) return bad(i, "extended attribute names out of order");
+        xs.push_back(std::move(x));
+      }
+      // The same bound as a loose entry's, so that any member could be one.
+      if (encoded_attributes_size(out[i].header) > attributes_size_max) return bad(i, "attributes larger than 57344 bytes");
+      r.skip(list.position());
+    }
+    ANN_RETURN_ERROR_IF(r.failed(), block_corrupt, where + "truncated");
+  }
   ANN_RETURN_ERROR_IF(r.remaining() != 0, block_corrupt, where + "trailing bytes");
   // Extents: each member that is not a duplicate starts where the previous
   // one ended; a duplicate names the earlier member whose bytes it shares.
@@ -268,7 +434,7 @@ std::vector<uint8_t> encode_index(const archive_index& index, uint16_t version) 
     w.varint(e.size_coded);
     w.varint(e.chunk_count);
     byte_writer body;
-    put_entry_body(body, e.header);
+    put_entry_body(body, e.header, version);
     w.varint(body.size());
     w.bytes(body.buffer().data(), body.size());
   }
@@ -306,7 +472,7 @@ result<index_footer> decode_index_footer(const uint8_t* data, size_t size, uint6
 }
 
 // §5: parses an Entry_Header body (without type, size and checksum).
-status parse_entry_body(const uint8_t* data, size_t size, const reader_limits& lim, entry_header& e) {
+status parse_entry_body(const uint8_t* data, size_t size, const reader_limits& lim, entry_header& e, uint16_t version) {
   byte_reader r(data, size);
   const uint8_t type = r.u8();
   const uint8_t flags = r.u8();
@@ -330,10 +496,20 @@ status parse_entry_body(const uint8_t* data, size_t size, const reader_limits& l
     e.transform_header_size = e.transform_payload_size = 0;
   }
   ANN_RETURN_ERROR_IF(r.failed(), entry_corrupt, "entry header: truncated");
+  e.has_attributes = false;
+  e.uid = e.gid = 0;
+  e.user.clear();
+  e.group.clear();
+  e.xattrs.clear();
+  const bool has_attributes = version >= 3 && (flags & 1) != 0;
+  if (has_attributes) {
+    const std::string why = read_attributes(r, e);
+    ANN_RETURN_ERROR_IF(!why.empty(), entry_corrupt, "entry header: " + why);
+  }
   ANN_RETURN_ERROR_IF(r.remaining() != 0, entry_corrupt, "entry header: trailing bytes");
   ANN_RETURN_ERROR_IF(type > static_cast<uint8_t>(entry_type::hardlink), field_invalid, "entry header: unknown entry type");
   e.type = static_cast<entry_type>(type);
-  ANN_RETURN_ERROR_IF(flags != 0, reserved_bits_set, "entry header: reserved flag bits set");
+  ANN_RETURN_ERROR_IF(flags & (version >= 3 ? 0xFE : 0xFF), reserved_bits_set, "entry header: reserved flag bits set");
   ANN_RETURN_ERROR_IF(mode > limits::mode_max, field_invalid, "entry header: mode has bits above 07777");
   e.mode = static_cast<uint32_t>(mode);
   ANN_RETURN_ERROR_IF(nsec > limits::nsec_max, field_invalid, "entry header: nanoseconds >= 10^9");
@@ -489,7 +665,7 @@ result<archive_index> decode_index(const uint8_t* data, size_t size, const reade
     const uint64_t body = r.varint();
     ANN_RETURN_ERROR_IF(r.failed() || body > r.remaining(), index_corrupt, "index: truncated entry");
     const uint8_t* at = r.bytes(body);
-    status st = parse_entry_body(at, body, lim, e.header);
+    status st = parse_entry_body(at, body, lim, e.header, version);
     if (!st.ok()) return make_error(errc::index_corrupt, "index entry " + std::to_string(i) + ": " + st.err().message);
     index.entries.push_back(std::move(e));
   }

@@ -44,6 +44,7 @@ status archive_writer::add_model(const model_record& m) {
 status archive_writer::begin_entry(const entry_header& e) {
   ANN_WRITER_EXPECT(state_ == state::open, "entry inside an entry");
   ANN_WRITER_EXPECT(path_is_safe(e.path), "unsafe path '" + e.path + "'");
+  ANN_WRITER_EXPECT(encoded_attributes_size(e) <= attributes_size_max, "attributes of '" + e.path + "' too large");
   index_entry ie;
   ie.entry_offset = offset_;
   ie.header = e;

@@ -83,6 +83,22 @@ def parse_entry_body(buf, pos, end):
     if e["transform"]:
         _, pos = varint(buf, pos)
         _, pos = varint(buf, pos)
+    if e["flags"] & 1:  # version 3: Attributes (uid, gid, user, group, xattrs)
+        e["uid"], pos = varint(buf, pos)
+        e["gid"], pos = varint(buf, pos)
+        for key in ("user", "group"):
+            n, pos = varint(buf, pos)
+            e[key] = bytes(buf[pos:pos + n])
+            pos += n
+        count, pos = varint(buf, pos)
+        e["xattrs"] = []
+        for _ in range(count):
+            n, pos = varint(buf, pos)
+            name = bytes(buf[pos:pos + n])
+            pos += n
+            n, pos = varint(buf, pos)
+            e["xattrs"].append((name, bytes(buf[pos:pos + n])))
+            pos += n
     if pos != end:
         raise Fail("entry body has %d trailing bytes" % (end - pos))
     return e

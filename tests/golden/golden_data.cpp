@@ -450,6 +450,44 @@ std::vector<case_spec> cases(const archive_nn::model_handle& tiny) {
     c.entries.push_back(file("src/img.ppm", ppm(8, 6)));  // a transform: its own entry
     out.push_back(c);
   }
+  for (const bool solid : {false, true}) {
+    // Format version 3: owners, names, extended attributes and a POSIX ACL
+    // (system.posix_acl_access in Linux's binary form: version 2, then
+    // (tag u16, perm u16, id u32) for user::rw-, user:1000:rw-, group::r--,
+    // mask::rw-, other::r--), a set-id mode; loose entries and members of a
+    // solid block (Member_Table columns).
+    case_spec c;
+    c.name = solid ? "owners_solid" : "owners_tree";
+    c.solid_block = solid ? uint64_t(16) << 20 : 0;
+    auto owned = [](entry e, uint32_t uid, uint32_t gid, const std::string& user, const std::string& group,
+                    std::vector<archive_nn::xattr> xattrs = {}) {
+      e.header.has_attributes = true;
+      e.header.uid = uid;
+      e.header.gid = gid;
+      e.header.user = user;
+      e.header.group = group;
+      e.header.xattrs = std::move(xattrs);
+      return e;
+    };
+    const std::string acl("\x02\x00\x00\x00"
+                          "\x01\x00\x06\x00\xff\xff\xff\xff"
+                          "\x02\x00\x06\x00\xe8\x03\x00\x00"
+                          "\x04\x00\x04\x00\xff\xff\xff\xff"
+                          "\x10\x00\x06\x00\xff\xff\xff\xff"
+                          "\x20\x00\x04\x00\xff\xff\xff\xff",
+                          44);
+    c.entries.push_back(owned(other(entry_type::directory, "home"), 0, 0, "root", "root"));
+    c.entries.push_back(owned(other(entry_type::directory, "home/ann"), 1000, 1000, "ann", "ann",
+                              {{"user.xdg.origin.url", "https://example.org/"}}));
+    c.entries.push_back(owned(file("home/ann/notes.txt", prose(1200, 31)), 1000, 1000, "ann", "ann",
+                              {{"system.posix_acl_access", acl}, {"user.comment", "draft"}, {"user.empty", ""}}));
+    c.entries.push_back(owned(file("home/ann/todo.txt", prose(700, 32)), 1000, 100, "ann", "users"));
+    c.entries.push_back(owned(file("home/ann/setuid-tool", prose(300, 33), 04755), 0, 0, "root", "root"));
+    c.entries.push_back(owned(file("home/ann/numeric-only", prose(200, 34)), 4294967295u, 65534, "", ""));
+    c.entries.push_back(file("home/ann/no-owner", prose(150, 35)));  // an entry without attributes
+    c.entries.push_back(owned(other(entry_type::symlink, "home/ann/link", "notes.txt"), 1000, 1000, "ann", "ann"));
+    out.push_back(c);
+  }
   {
     // Members straddle chunk boundaries: 1000-byte chunks of one block.
     case_spec c;
@@ -546,7 +584,22 @@ std::string describe(const std::vector<entry>& entries) {
                   static_cast<long long>(e.header.mtime_sec), e.header.mtime_nsec,
                   static_cast<unsigned long long>(e.data.size()),
                   static_cast<unsigned long long>(archive_nn::xxh64(e.data.data(), e.data.size())));
-    s += e.header.path + buf + e.header.link + "\n";
+    s += e.header.path + buf + e.header.link;
+    // Format version 3's attributes, only for entries that have them (older
+    // archives' lines are unchanged): owner, then each xattr as name=hex.
+    if (e.header.has_attributes) {
+      s += "\towner " + std::to_string(e.header.uid) + ":" + std::to_string(e.header.gid) + ":" + e.header.user + ":" +
+           e.header.group;
+      for (const archive_nn::xattr& x : e.header.xattrs) {
+        s += "\txattr " + x.name + "=";
+        for (unsigned char ch : x.value) {
+          char h[3];
+          std::snprintf(h, sizeof h, "%02x", ch);
+          s += h;
+        }
+      }
+    }
+    s += "\n";
   }
   return s;
 }

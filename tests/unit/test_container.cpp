@@ -71,7 +71,7 @@ TEST_CASE("malformed archive catalogue", "[container][malformed]") {
   }
   SECTION("future version") {
     auto a = good;
-    a[8] = 3;
+    a[8] = static_cast<uint8_t>(format_version + 1);
     refresh_header_checksum(a);
     auto r = test::read_all(a);
     REQUIRE_FALSE(r.st.ok());

@@ -1,5 +1,6 @@
-// The nntar container, versions 1 and 2: bytes <-> structs
-// (spec/archive_format.md). Version 2 adds solid blocks (§6.4).
+// The nntar container, versions 1 to 3: bytes <-> structs
+// (spec/archive_format.md). Version 2 adds solid blocks (§6.4), version 3
+// owners and extended attributes (§5.1).
 // Codecs and models are plain numbers here.
 #pragma once
 
@@ -16,7 +17,7 @@
 namespace archive_nn {
 inline namespace v1 {
 
-constexpr uint16_t format_version = 2;      // written by archive_writer
+constexpr uint16_t format_version = 3;      // written by archive_writer
 constexpr uint16_t format_version_min = 1;  // oldest version a reader accepts
 constexpr std::array<uint8_t, 8> archive_magic = {0x89, 'N', 'N', 'A', 0x0D, 0x0A, 0x1A, 0x0A};
 constexpr std::array<uint8_t, 4> footer_magic = {'N', 'N', 'A', '$'};
@@ -50,6 +51,14 @@ struct model_record {
   std::vector<uint8_t> payload;   // embedded bytes, as stored (xz or raw)
 };
 
+// §5.1 one extended attribute (POSIX ACLs are the system.posix_acl_access
+// and system.posix_acl_default attributes, in Linux's binary form).
+struct xattr {
+  std::string name;   // 1..255 bytes, no NUL, e.g. "user.comment"
+  std::string value;  // <= 65536 bytes
+  bool operator==(const xattr& o) const { return name == o.name && value == o.value; }
+};
+
 // §5 Entry_Header.
 struct entry_header {
   entry_type type = entry_type::file;
@@ -62,6 +71,13 @@ struct entry_header {
   std::string link;   // symlink target or hard-link target path
   uint64_t transform_header_size = 0;   // only when transform != 0
   uint64_t transform_payload_size = 0;  // only when transform != 0
+  // §5.1 (version 3): owner and extended attributes. Without them (older
+  // archives, library users that set none) extraction leaves ownership and
+  // attributes to the extracting process.
+  bool has_attributes = false;
+  uint32_t uid = 0, gid = 0;
+  std::string user, group;     // names, <= 255 bytes each; empty: unknown
+  std::vector<xattr> xattrs;   // strictly increasing names
 };
 
 // §6 Chunk.
@@ -139,16 +155,22 @@ std::vector<uint8_t> encode_archive_header(uint16_t version = format_version);
 // Accepts versions format_version_min..format_version; stores it in *version.
 status decode_archive_header(const uint8_t* data, size_t size, uint16_t* version = nullptr);
 std::vector<uint8_t> encode_model_record(const model_record& m);
-std::vector<uint8_t> encode_entry_header(const entry_header& e);
+// Version 3 writes e's attributes when e.has_attributes; earlier versions
+// cannot hold them (they are dropped).
+std::vector<uint8_t> encode_entry_header(const entry_header& e, uint16_t version = format_version);
 std::vector<uint8_t> encode_chunk_header(const chunk_header& c);
 std::vector<uint8_t> encode_entry_end(uint64_t entry_checksum);
 std::vector<uint8_t> encode_block_header(const block_header& b);
-std::vector<uint8_t> encode_member_table(const std::vector<block_member>& members);
+std::vector<uint8_t> encode_member_table(const std::vector<block_member>& members, uint16_t version = format_version);
 // Parses and validates a decoded Member_Table (§6.5) and derives each
 // member's extent: members tile the block in order; duplicates share an
 // earlier member's extent.
 result<std::vector<block_member>> decode_member_table(const uint8_t* data, size_t size, const block_header& b,
-                                                      const reader_limits& limits);
+                                                      const reader_limits& limits, uint16_t version = format_version);
+// The encoded size of e's §5.1 attributes (0 without them); an entry whose
+// attributes exceed attributes_size_max cannot be written.
+size_t encoded_attributes_size(const entry_header& e);
+constexpr size_t attributes_size_max = 56 * 1024;  // with two 4096-byte paths, within a 64 KiB record
 std::vector<uint8_t> encode_index(const archive_index& index, uint16_t version = format_version);
 std::vector<uint8_t> encode_index_footer(uint64_t index_offset, uint64_t index_size, uint64_t index_checksum);
 
@@ -224,6 +246,7 @@ class archive_writer {
 struct record {
   record_type type = record_type::index;
   uint64_t offset = 0;  // offset of the Record_Type byte
+  uint16_t version = format_version;  // the archive's Format_Version
   model_record model;
   entry_header entry;
   chunk_header chunk;

@@ -69,7 +69,7 @@ result<std::vector<block_member>> block_members(const record& rec, const reader_
   std::vector<uint8_t> bytes(static_cast<size_t>(rec.block.table_size));
   status st = decode_chunk(table, rec.payload.data(), nullptr, bytes.data());
   if (!st.ok()) return make_error(errc::block_corrupt, "member table: " + st.err().message);
-  return decode_member_table(bytes.data(), bytes.size(), rec.block, limits);
+  return decode_member_table(bytes.data(), bytes.size(), rec.block, limits, rec.version);
 }
 
 // chunk_sizes: Size_Original of the block's chunks, in order (to tell how
@@ -524,7 +524,7 @@ class archive_decoder {
         auto rec = rd_.next(true);
         if (!rec.ok()) st = std::move(rec).err();
         else if (rec->type != record_type::entry_header ||
-                 encode_entry_header(rec->entry) != encode_entry_header(ie.header))
+                 encode_entry_header(rec->entry, rec->version) != encode_entry_header(ie.header, rec->version))
           st = make_error(errc::entry_corrupt, "entry header does not match the index");
       }
       if (st.ok()) st = read_entry_body(ie.header, wanted);
