@@ -80,7 +80,9 @@ struct walker {
       return;
     }
     if (S_ISREG(st.st_mode)) {
-      if (st.st_nlink > 1) {
+      // With -h a file reached again through a symlink is the same file:
+      // a hard link to its first name, as GNU tar stores it.
+      if (st.st_nlink > 1 || opt.dereference) {
         auto key = std::make_pair(st.st_dev, st.st_ino);
         auto found = links.find(key);
         if (found != links.end()) {
@@ -142,16 +144,19 @@ struct walker {
 
 }  // namespace
 
-bool walk_inputs(const std::vector<std::string>& inputs, const std::vector<struct stat>& skip, const walk_options& opt,
+bool walk_inputs(const std::vector<std::string>& inputs, const std::vector<std::string>& dirs,
+                 const std::vector<struct stat>& skip, const walk_options& opt,
                  const std::function<void(const walk_item&)>& visit, const std::function<void(const std::string&)>& warn,
                  const std::function<void(const std::string&)>& error) {
   walker w{skip, opt, visit, warn, error, {}, {}, {}, true};
-  for (const std::string& in : inputs) {
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const std::string& in = inputs[i];
     bool stripped = false;
     const std::string name = archive_name(in, stripped);
     if (stripped)
       warn("removing leading '/' and '../' from member names ('" + in + "' -> '" + (name.empty() ? "." : name) + "')");
-    w.one(in, name);
+    const std::string dir = i < dirs.size() ? dirs[i] : "";
+    w.one(dir.empty() || in[0] == '/' ? in : dir + (dir.back() == '/' ? "" : "/") + in, name);
   }
   return w.ok;
 }

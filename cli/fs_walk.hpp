@@ -34,7 +34,10 @@ struct walk_options {
   std::vector<std::string> excludes;
   attribute_policy attributes;  // owners always; xattrs and ACLs as asked
 };
-bool walk_inputs(const std::vector<std::string>& inputs, const std::vector<struct stat>& skip, const walk_options& opt,
+// dirs[i] (if given and not empty) is the directory input i is read below
+// (tar's -C); its archive name comes from the input alone.
+bool walk_inputs(const std::vector<std::string>& inputs, const std::vector<std::string>& dirs,
+                 const std::vector<struct stat>& skip, const walk_options& opt,
                  const std::function<void(const walk_item&)>& visit, const std::function<void(const std::string&)>& warn,
                  const std::function<void(const std::string&)>& error);
 

@@ -42,9 +42,16 @@ int mode_create(const options& o, display& out) {
     char cwd[4096];
     if (getcwd(cwd, sizeof cwd)) archive_path = std::string(cwd) + "/" + archive_path;
   }
-  if (!o.directory.empty() && chdir(o.directory.c_str()) != 0) {
-    out.error(o.directory, archive_nn::make_error(archive_nn::errc::io_open_failed, std::string("cannot change directory: ") + std::strerror(errno)));
-    return exit_fatal;
+  // Each member is read below the -C in effect where it was named.
+  for (size_t i = 0; i < o.member_dirs.size(); ++i) {
+    if (o.member_dirs[i].empty()) continue;
+    struct stat d;
+    const int why = stat(o.member_dirs[i].c_str(), &d) != 0 ? errno : !S_ISDIR(d.st_mode) ? ENOTDIR : 0;
+    if (why) {
+      out.error(o.member_dirs[i], archive_nn::make_error(archive_nn::errc::io_open_failed,
+                                                         std::string("cannot change directory: ") + std::strerror(why)));
+      return exit_fatal;
+    }
   }
   std::string tmp_path;
   std::FILE* f = stdout;
@@ -74,7 +81,7 @@ int mode_create(const options& o, display& out) {
   wo.attributes.acls = o.acls;
   wo.excludes = o.excludes;
   bool inputs_ok = walk_inputs(
-      o.members, skip, wo, [&](const walk_item& it) { items.push_back(it); },
+      o.members, o.member_dirs, skip, wo, [&](const walk_item& it) { items.push_back(it); },
       [&](const std::string& w) { out.warning(w); },
       [&](const std::string& e) { out.error("", archive_nn::make_error(archive_nn::errc::io_open_failed, e)); });
   uint64_t total = 0;
@@ -100,7 +107,8 @@ int mode_create(const options& o, display& out) {
   archive_nn::status st = creator.begin();
   for (size_t i = 0; st.ok() && i < items.size(); ++i) {
     const walk_item& it = items[i];
-    out.info(it.header.path);
+    if (o.verbosity >= 3) out.info_line(long_line(it.header, o.numeric_owner));
+    else out.info(it.header.path);
     if (it.header.type != archive_nn::entry_type::file) {
       st = creator.add_entry(it.header);
       continue;
@@ -175,6 +183,9 @@ int mode_create(const options& o, display& out) {
     }
     std::fprintf(stderr, "  total  %llu -> %llu bytes\n", static_cast<unsigned long long>(total),
                  static_cast<unsigned long long>(creator.bytes_written()));
+    uint64_t files = 0;
+    for (const walk_item& it : items) files += it.header.type == archive_nn::entry_type::file;
+    std::fprintf(stderr, "nntar: %s\n", summary_line(files, total, creator.bytes_written(), out.elapsed(), "written").c_str());
   }
   return code;
 }

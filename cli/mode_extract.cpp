@@ -251,7 +251,9 @@ class extractor : public archive_nn::entry_visitor {
       failed_ = true;
       return;
     }
-    out_.info(e.path);
+    files_ += e.type == entry_type::file;
+    if (o_.verbosity >= 3) out_.info_line(long_line(e, o_.numeric_owner));
+    else out_.info(e.path);
   }
 
   void damaged(const archive_nn::error& err) override {
@@ -299,6 +301,7 @@ class extractor : public archive_nn::entry_visitor {
   }
 
   bool failed() const { return failed_; }
+  uint64_t files() const { return files_; }
   uint64_t bytes() const { return bytes_; }
   const std::set<std::string>& selected() const { return selected_; }
 
@@ -412,6 +415,7 @@ class extractor : public archive_nn::entry_visitor {
   uint64_t bytes_ = 0;
   uint32_t umask_ = 0;
   restore_policy restore_;
+  uint64_t files_ = 0;  // files extracted (or tested) without error
   static constexpr size_t hole_block = 4096;
   uint64_t written_ = 0;  // bytes of the current file, holes included
 };
@@ -445,6 +449,10 @@ int mode_extract(const options& o, display& out) {
   ro.resolve = [given](const archive_nn::model_hash& h) -> archive_nn::model_handle {
     return given && archive_nn::hash_of(given) == h ? given : nullptr;
   };
+  if (f != stdin) {
+    struct stat as;
+    if (fstat(fileno(f), &as) == 0 && S_ISREG(as.st_mode)) out.input_size = static_cast<uint64_t>(as.st_size);
+  }
   extractor ex(o, out, test_only);
   archive_nn::read_summary sum;
   archive_nn::status st = archive_nn::read_archive(*src, ex, ro, &sum);
@@ -472,6 +480,10 @@ int mode_extract(const options& o, display& out) {
     std::fflush(stdout);
     std::fprintf(stderr, "nntar: decoded %llu chunks, %llu bytes\n", static_cast<unsigned long long>(sum.chunks_decoded),
                  static_cast<unsigned long long>(sum.bytes_decoded));
+    std::fprintf(stderr, "nntar: %s\n",
+                 summary_line(ex.files(), out.input_size ? out.input_size : sum.bytes_decoded, ex.bytes(), out.elapsed(),
+                              test_only ? "tested" : o.to_stdout ? "written to stdout" : "extracted")
+                     .c_str());
   }
   if (!st.ok()) {
     out.error(o.archive, st.err());

@@ -88,17 +88,6 @@ const char* type_name(archive_nn::entry_type t) {
   return "file";
 }
 
-std::string mode_string(const archive_nn::entry_header& h) {
-  std::string s = "-rwxrwxrwx";
-  s[0] = h.type == archive_nn::entry_type::directory ? 'd' : h.type == archive_nn::entry_type::symlink ? 'l'
-         : h.type == archive_nn::entry_type::hardlink ? 'h' : '-';
-  for (int i = 0; i < 9; ++i)
-    if (!(h.mode & (0400 >> i))) s[1 + i] = '-';
-  if (h.mode & 04000) s[3] = (h.mode & 0100) ? 's' : 'S';
-  if (h.mode & 02000) s[6] = (h.mode & 0010) ? 's' : 'S';
-  if (h.mode & 01000) s[9] = (h.mode & 0001) ? 't' : 'T';
-  return s;
-}
 
 const char* transform_name(uint8_t t) {
   static const char* names[] = {"raw", "pnm", "wav_pcm16", "bmp24", "png", "jpeg"};  // spec/archive_format.md §11
@@ -195,15 +184,7 @@ int mode_list(const options& o, display& out) {
       std::printf("%s\n", printable_name(h.path).c_str());
       continue;
     }
-    char when[32] = "?";
-    const time_t t = static_cast<time_t>(h.mtime_sec);
-    struct tm tmv;
-    if (gmtime_r(&t, &tmv)) std::strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tmv);
-    std::string tail = printable_name(h.path);
-    if (h.type == archive_nn::entry_type::symlink) tail += " -> " + printable_name(h.link);
-    if (h.type == archive_nn::entry_type::hardlink) tail += " link to " + printable_name(h.link);
-    std::printf("%s %s %12llu %12llu %s %s\n", mode_string(h).c_str(), printable_name(owner_text(h, o.numeric_owner)).c_str(),
-                static_cast<unsigned long long>(h.size), static_cast<unsigned long long>(e.size_coded), when, tail.c_str());
+    std::printf("%s\n", long_line(h, o.numeric_owner, &e.size_coded).c_str());
   }
   // -tv: the models the archive needs, on stderr (the listing's lines stay tar's).
   if (o.verbosity >= 2) {

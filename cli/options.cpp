@@ -105,8 +105,8 @@ archive_nn::result<options> parse_options(int argc_in, const char* const* argv_i
     ("list,t", "list entries without decoding them (tar)")
     ("test", "decode everything and verify every checksum; write nothing (zstd -t)")
     ("file,f", po::value<std::string>(), "archive path, '-' for stdin/stdout (tar)")
-    ("directory,C", po::value<std::string>(), "change to DIR before creating or extracting (tar)")
-    ("verbose,v", "list entries as they are processed; with -t, a long listing (tar)")
+    ("directory,C", po::value<std::vector<std::string>>(), "change to DIR before creating or extracting; when creating, each -C applies to the FILES after it, relative to the one before (tar)")
+    ("verbose,v", po::value<std::vector<std::string>>()->zero_tokens(), "list entries as they are processed; with -t, a long listing; -vv: long listings while creating and extracting too (tar)")
     ("quiet,q", "only errors (zstd)")
     ("json", "machine-readable listing with -t (nntar)")
     ("absolute-names,P", "extract: allow absolute paths, '..' and writing through symlinks (bsdtar)")
@@ -151,7 +151,8 @@ archive_nn::result<options> parse_options(int argc_in, const char* const* argv_i
   po::options_description hidden;
   hidden.add_options()("members", po::value<std::vector<std::string>>(), "");
   // tar's compression flags: nntar archives are always compressed by its own
-  // codecs, so -z/-j/-J/--zstd are accepted and ignored with a note.
+  // codecs, so -z/-j/-J/--zstd/-a are refused with a hint (a script that
+  // asks for gzip must not get an .nna by surprise, and -j is not threads).
   hidden.add_options()("gzip,z", "")("bzip2,j", "")("xz,J", "")("zstd", "")("auto-compress,a", "");
   // -1 .. -9, as zstd and xz: the presets of codec choice auto.
   for (int n = 1; n <= 9; ++n) {
@@ -168,24 +169,42 @@ archive_nn::result<options> parse_options(int argc_in, const char* const* argv_i
   o.help_text = help.str();
 
   po::variables_map vm;
+  po::parsed_options parsed(&all);
   try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
+    parsed = po::command_line_parser(argc, argv).options(all).positional(pos).run();
+    po::store(parsed, vm);
     po::notify(vm);
   } catch (const std::exception& e) {
     return archive_nn::make_error(archive_nn::errc::usage, std::string(e.what()) + " (see nntar --help)");
   }
   auto usage = [](const std::string& m) { return archive_nn::make_error(archive_nn::errc::usage, m + " (see nntar --help)"); };
 
-  if (vm.count("members")) o.members = vm["members"].as<std::vector<std::string>>();
-  for (const char* flag : {"gzip", "bzip2", "xz", "zstd", "auto-compress"})
-    if (vm.count(flag))
-      o.notes.push_back(std::string("--") + flag + " ignored: nntar compresses with its own codecs (see --codec)");
-  if (vm.count("files-from")) {
-    for (const std::string& from : vm["files-from"].as<std::vector<std::string>>()) {
-      std::string why;
-      if (!read_names(from, vm.count("null") > 0, o.members, why)) return usage("-T: " + why);
+  // Members, -T lists and -C in command-line order: each member keeps the
+  // directory in effect where it was named (GNU tar's several -C), each -C
+  // relative to the one before.
+  std::string dir;
+  for (const po::option& opt : parsed.options) {
+    if (opt.string_key == "directory") {
+      for (const std::string& v : opt.value) dir = v.empty() ? dir : v[0] == '/' || dir.empty() ? v : dir + "/" + v;
+    } else if (opt.string_key == "members") {
+      for (const std::string& v : opt.value) {
+        o.members.push_back(v);
+        o.member_dirs.push_back(dir);
+      }
+    } else if (opt.string_key == "files-from") {
+      for (const std::string& from : opt.value) {
+        std::string why;
+        if (!read_names(from, vm.count("null") > 0, o.members, why)) return usage("-T: " + why);
+        o.member_dirs.resize(o.members.size(), dir);
+      }
     }
   }
+  o.directory = dir;
+  for (const auto& [flag, letter] : std::vector<std::pair<const char*, const char*>>{
+           {"gzip", "-z"}, {"bzip2", "-j"}, {"xz", "-J"}, {"zstd", "--zstd"}, {"auto-compress", "-a"}})
+    if (vm.count(flag))
+      return usage(std::string(letter) + " (--" + flag + "): nntar picks its codecs itself, chunk by chunk; drop " + letter +
+                   " (--codec and -1..-9 choose, --threads N sets threads)");
   if (vm.count("exclude")) o.excludes = vm["exclude"].as<std::vector<std::string>>();
   if (vm.count("exclude-vcs")) o.excludes.insert(o.excludes.end(), vcs_patterns().begin(), vcs_patterns().end());
   o.dereference = vm.count("dereference") > 0;
@@ -225,8 +244,10 @@ archive_nn::result<options> parse_options(int argc_in, const char* const* argv_i
   const bool needs_archive = o.what == mode::create || o.what == mode::extract || o.what == mode::list || o.what == mode::test;
   if (needs_archive && o.archive.empty()) return usage("no archive given: use -f ARCHIVE (or -f - for a pipe)");
   if (o.what == mode::create && o.members.empty()) return usage("refusing to create an empty archive: name FILES");
-  if (vm.count("directory")) o.directory = vm["directory"].as<std::string>();
-  if (vm.count("verbose")) o.verbosity = 2;
+  // -v lists names, -vv long lines (as -tv) while creating or extracting.
+  int verbose = 0;
+  for (const po::option& opt : parsed.options) verbose += opt.string_key == "verbose";
+  if (verbose) o.verbosity = std::min(3, 1 + verbose);
   if (vm.count("quiet")) o.verbosity = 0;
   o.json = vm.count("json") > 0;
   o.absolute_names = vm.count("absolute-names") > 0;

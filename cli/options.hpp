@@ -14,8 +14,9 @@ enum class mode { none, create, extract, list, test, list_models, model_info, he
 struct options {
   mode what = mode::none;
   std::string archive;      // -f; "-" is stdin/stdout
-  std::string directory;    // -C
+  std::string directory;    // -C (the last, each relative to the one before)
   std::vector<std::string> members;
+  std::vector<std::string> member_dirs;  // -c: the -C in effect where each member was named ("" none)
   int verbosity = 1;        // -q 0, default 1, -v 2
   bool json = false;
   bool absolute_names = false;  // -P

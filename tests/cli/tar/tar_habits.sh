@@ -1,5 +1,5 @@
 # GNU tar habits: -h is --dereference (not help), old-style bundled flags
-# ("nntar cvf a.nna dir"), -z/-j/-J accepted with a note, and no archive
+# ("nntar cvf a.nna dir"), -z/-j/-J/-a refused with a hint, and no archive
 # written to a terminal.
 set -eu
 . "$TESTDATA/cli/lib.sh"
@@ -31,11 +31,14 @@ nntar_old xvfC old.nna o2 >x.txt
 expect_in x.txt "src/link"
 [ -L o2/src/link ] || fail "old-style xvfC"
 
-"$NNTAR" -cjf j.nna src 2>j.txt
-expect_in j.txt "ignored"
-"$NNTAR" -tf j.nna >/dev/null
-"$NNTAR" -czf z.nna src 2>/dev/null
-"$NNTAR" -cJf xz.nna src 2>/dev/null
+expect_exit 2 j.txt "$NNTAR" -cjf j.nna src
+expect_in j.txt "nntar picks its codecs itself" "--threads"
+[ ! -e j.nna ] || fail "-cjf wrote an archive"
+for flag in -czf -cJf -caf; do
+  expect_exit 2 z.txt "$NNTAR" $flag z.nna src
+  expect_in z.txt "drop -"
+done
+expect_exit 2 zs.txt "$NNTAR" -cf zs.nna --zstd src
 
 # stdout a terminal: refused (python's pty gives the command one).
 python3 - "$NNTAR" <<'PY'
