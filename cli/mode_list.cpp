@@ -178,6 +178,16 @@ int mode_list(const options& o, display& out) {
     std::printf("]}\n");
     return code;
   }
+  // -tv: a header line per model the archive needs, on stderr before the
+  // listing (whose lines stay tar's on stdout).
+  if (o.verbosity >= 2) {
+    for (const auto& m : models)
+      std::fprintf(stderr, "nntar: %s: model %s%s%s, %s, %s\n", o.archive.c_str(),
+                   hex(std::string(m.hash.begin(), m.hash.end())).c_str(), m.name.empty() ? "" : " ",
+                   printable_name(m.name).c_str(), m.embedded ? "embedded" : "referenced",
+                   m.available ? "available" : "NOT available (pass --model FILE to extract)");
+    std::fflush(stderr);
+  }
   for (const auto& e : shown) {
     const auto& h = e.header;
     if (o.verbosity < 2) {
@@ -185,15 +195,6 @@ int mode_list(const options& o, display& out) {
       continue;
     }
     std::printf("%s\n", long_line(h, o.numeric_owner, &e.size_coded).c_str());
-  }
-  // -tv: the models the archive needs, on stderr (the listing's lines stay tar's).
-  if (o.verbosity >= 2) {
-    std::fflush(stdout);
-    for (const auto& m : models)
-      std::fprintf(stderr, "nntar: %s: model %s%s%s, %s, %s\n", o.archive.c_str(),
-                   hex(std::string(m.hash.begin(), m.hash.end())).c_str(), m.name.empty() ? "" : " ",
-                   printable_name(m.name).c_str(), m.embedded ? "embedded" : "referenced",
-                   m.available ? "available" : "NOT available (pass --model FILE to extract)");
   }
   return code;
 }

@@ -257,6 +257,25 @@ bool write_solid_errors(const std::string& errs) {
     r.directory(d);
     ok &= write_file(errs + "entry_corrupt__xattrs_out_of_order.nna", r.finish());
   }
+  // One truth for the Index and the records (§8).
+  archive_nn::entry_header d1, d2;
+  d1.type = d2.type = archive_nn::entry_type::directory;
+  d1.path = "listed";
+  d2.path = "hidden";
+  d1.mode = d2.mode = 0755;
+  {  // An entry the Index leaves out: a reader through the Index would not see it.
+    raw_archive r;
+    r.directory(d1);
+    r.directory(d2);
+    r.index.entries.pop_back();
+    ok &= write_file(errs + "index_corrupt__entry_missing_from_index.nna", r.finish());
+  }
+  {  // An Index that lists one entry twice: never decoded twice, reported.
+    raw_archive r;
+    r.directory(d1);
+    r.index.entries.push_back(r.index.entries.back());
+    ok &= write_file(errs + "index_corrupt__entry_listed_twice.nna", r.finish());
+  }
   return ok;
 }
 

@@ -1,5 +1,7 @@
 // archive_reader: the sequential record reader (works on pipes) and the
 // index reader for seekable archives (spec/archive_format.md §2, §8, §9).
+#include <algorithm>
+
 #include "archive_nn/format.hpp"
 #include "byte_io.hpp"
 #include "limits.hpp"
@@ -217,7 +219,60 @@ result<archive_index> archive_reader::read_index() {
   for (uint64_t off : index.model_offsets)
     ANN_RETURN_ERROR_IF(off < archive_header_size || off >= footer.index_offset, index_corrupt,
                         "index: model record outside the archive");
+  index.index_offset = footer.index_offset;
   return index;
+}
+
+// One truth for the Index and the records (spec §8): the items the Index
+// lists, with the Model_Records, must tile the archive from the header to
+// the Index, apart from skippable records. A gap means a record the Index
+// does not list (an entry that a reader through the Index would never see),
+// an overlap an item listed wrongly. Costs a read of each model record's
+// head and of each gap, nothing for a well-formed archive without
+// skippable records.
+status archive_reader::verify_index(const archive_index& index) {
+  const uint64_t index_offset = index.index_offset;
+  struct span {
+    uint64_t begin, end;
+    std::string what;
+  };
+  std::vector<span> spans;
+  spans.reserve(index.entries.size() + index.blocks.size() + index.model_offsets.size());
+  for (const index_entry& e : index.entries) spans.push_back({e.entry_offset, e.entry_offset + e.size_coded, "entry '" + e.header.path + "'"});
+  for (const index_block& b : index.blocks)
+    spans.push_back({b.block_offset, b.block_offset + b.size_coded, "block " + std::to_string(b.block_id)});
+  for (uint64_t off : index.model_offsets) {
+    ANN_TRY(seek(off));
+    auto rec = next(false);
+    ANN_RETURN_ERROR_IF(!rec.ok() || rec->type != record_type::model || rec->offset != off, index_corrupt,
+                        "index: no model record at offset " + std::to_string(off));
+    spans.push_back({off, offset_, "a model record"});
+  }
+  std::sort(spans.begin(), spans.end(), [](const span& a, const span& b) { return a.begin < b.begin; });
+  uint64_t at = archive_header_size;
+  auto explain_gap = [&](uint64_t until, const std::string& before) -> status {
+    // Only skippable records may fill a gap: the next record next() returns
+    // (it passes over skippable ones) must start where the gap ends.
+    ANN_TRY(seek(at));
+    auto rec = next(false);
+    if (rec.ok() && (rec->offset == until || (rec->type == record_type::index && until == index_offset)))
+      return ok_status();
+    std::string found = "a record";
+    if (rec.ok() && rec->type == record_type::entry_header) found = "entry '" + rec->entry.path + "'";
+    else if (rec.ok() && rec->type == record_type::block_header) found = "block " + std::to_string(rec->block.block_id);
+    else if (rec.ok() && rec->type == record_type::model) found = "a model record";
+    return make_error(errc::index_corrupt, "index: does not list " + found + " at offset " + std::to_string(at) +
+                                               " (before " + before + "): the records and the index disagree");
+  };
+  for (const span& sp : spans) {
+    ANN_RETURN_ERROR_IF(sp.begin < at, index_corrupt,
+                        "index: " + sp.what + " at offset " + std::to_string(sp.begin) + " overlaps the item before it");
+    if (sp.begin > at) ANN_TRY(explain_gap(sp.begin, sp.what));
+    at = sp.end;
+  }
+  ANN_RETURN_ERROR_IF(at > index_offset, index_corrupt, "index: an item runs into the index");
+  if (at < index_offset) ANN_TRY(explain_gap(index_offset, "the index"));
+  return ok_status();
 }
 
 }  // namespace v1

@@ -134,6 +134,7 @@ struct archive_index {
   std::vector<uint64_t> model_offsets;
   std::vector<index_entry> entries;  // archive order
   std::vector<index_block> blocks;   // archive order (version 2); items interleave by offset
+  uint64_t index_offset = 0;         // where the Index record starts (read_index)
 };
 
 // Decoder limits (§10); a reader may raise them.
@@ -271,6 +272,11 @@ class archive_reader {
   status seek(uint64_t offset);
   // For seekable sources: footer + index.
   result<archive_index> read_index();
+  // One truth (§8): the Index's items and model records tile the archive
+  // up to the Index, apart from skippable records; else index_corrupt
+  // naming the record it leaves out or the item that overlaps. Moves the
+  // read position.
+  status verify_index(const archive_index& index);
 
  private:
   status read_exact(void* data, size_t size);

@@ -83,16 +83,25 @@ class archive_decoder {
     ANN_TRY(rd_.begin());
     bool indexed = false;
     archive_index index;
+    // An Index that cannot be used (it leaves a record out, lists one twice
+    // or wrongly, or is damaged) is not used: the records are read in
+    // order, so every entry is delivered once, and the problem is the
+    // archive's error unless the sequential read found it (or another) too.
+    status disagreement = ok_status();
     if (opt_.use_index && src_.seekable()) {
       auto ix = rd_.read_index();
       if (ix.ok()) {
-        indexed = true;
-        index = std::move(ix).value();
+        disagreement = rd_.verify_index(ix.value());
+        indexed = disagreement.ok();
+        if (indexed) index = std::move(ix).value();
+      } else {
+        disagreement = std::move(ix).err();  // e.g. an entry listed twice: reported if the records read cleanly
       }
       ANN_TRY(rd_.seek(archive_header_size));
     }
     status st = indexed ? run_indexed(index) : run_sequential();
     status drained = drain(true);
+    if (st.ok() && drained.ok() && !disagreement.ok()) st = disagreement;
     sum = summary_;
     if (!st.ok()) {
       sum.archive_error = true;
@@ -706,6 +715,10 @@ result<std::vector<archive_model>> archive_models(byte_source& source, const rea
   std::vector<model_record> records;
   auto index = source.seekable() ? rd.read_index() : result<archive_index>(make_error(errc::index_corrupt, "no index"));
   if (index.ok()) {
+    status agree = rd.verify_index(index.value());
+    if (!agree.ok()) index = std::move(agree).err();
+  }
+  if (index.ok()) {
     for (uint64_t off : index->model_offsets) {
       ANN_TRY(rd.seek(off));
       auto rec = rd.next(true);
@@ -747,6 +760,14 @@ result<std::vector<index_entry>> list_archive(byte_source& source, const read_op
   ANN_TRY(rd.begin());
   if (source.seekable()) {
     auto ix = rd.read_index();
+    if (ix.ok()) {
+      // An Index that leaves a record out: the records are the truth.
+      status agree = rd.verify_index(ix.value());
+      if (!agree.ok()) {
+        if (problems) problems->push_back(std::move(agree).err());
+        ix = make_error(errc::index_corrupt, "index disagrees with the records");
+      }
+    }
     if (ix.ok()) {
       archive_index& index = ix.value();
       std::vector<index_entry> out;
