@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "deep_path.hpp"
 #include "patterns.hpp"
 
 namespace nntar {
@@ -58,7 +59,9 @@ struct walker {
     if (!name.empty() && excluded(opt.excludes, name)) return;
     if (!name.empty() && !visited.insert(name).second) return;  // an overlapping input
     struct stat st;
-    if ((opt.dereference ? stat(fs_path.c_str(), &st) : lstat(fs_path.c_str(), &st)) != 0) {
+    const deep_path at(fs_path);  // any depth: GNU tar walks beyond PATH_MAX too
+    if (at.dir() == -1 || fstatat(at.dir(), at.rest(), &st, opt.dereference ? 0 : AT_SYMLINK_NOFOLLOW) != 0) {
+      if (at.dir() == -1) errno = at.error();
       fail(fs_path + ": cannot stat: " + std::strerror(errno));
       return;
     }
@@ -106,7 +109,9 @@ struct walker {
         return;
       }
       if (!name.empty()) visit(it);
-      DIR* d = opendir(fs_path.c_str());
+      const int dfd = openat(at.dir(), at.rest(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      DIR* d = dfd >= 0 ? fdopendir(dfd) : nullptr;
+      if (!d && dfd >= 0) close(dfd);
       if (!d) {
         fail(fs_path + ": cannot open directory: " + std::strerror(errno));
         return;
@@ -124,7 +129,7 @@ struct walker {
       open_dirs.pop_back();
     } else if (S_ISLNK(st.st_mode)) {
       std::vector<char> buf(static_cast<size_t>(st.st_size > 0 ? st.st_size : 255) + 1);
-      const ssize_t n = readlink(fs_path.c_str(), buf.data(), buf.size());
+      const ssize_t n = readlinkat(at.dir(), at.rest(), buf.data(), buf.size());
       if (n < 0 || static_cast<size_t>(n) >= buf.size()) {
         fail(fs_path + ": cannot read link");
         return;

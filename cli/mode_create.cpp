@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "cleanup.hpp"
+#include "deep_path.hpp"
 #include "fs_walk.hpp"
 #include "modes.hpp"
 
@@ -116,7 +117,9 @@ int mode_create(const options& o, display& out) {
     // Opened when the creator reads it (solid blocks reorder files).
     const std::string fs_path = it.fs_path;
     archive_nn::content_opener open = [fs_path]() -> archive_nn::result<std::unique_ptr<archive_nn::byte_source>> {
-      std::FILE* in = std::fopen(fs_path.c_str(), "rb");
+      const int fd = open_deep(fs_path, O_RDONLY | O_CLOEXEC);
+      std::FILE* in = fd >= 0 ? fdopen(fd, "rb") : nullptr;
+      if (!in && fd >= 0) close(fd);
       if (!in)
         return archive_nn::make_error(archive_nn::errc::io_open_failed,
                                       "cannot open: " + std::string(std::strerror(errno)));

@@ -1,5 +1,7 @@
 #include "ownership.hpp"
 
+#include "deep_path.hpp"
+
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
@@ -89,11 +91,16 @@ void read_attributes(const std::string& fs_path, const struct stat& st, bool fol
   // attributes are left alone (Linux refuses user.* on links).
   if (!follow && S_ISLNK(st.st_mode)) return;
   const bool privileged = geteuid() == 0;
+  // A path beyond PATH_MAX is reached through its directory's descriptor.
+  const deep_path at(fs_path);
+  const std::string path = at.dir() == AT_FDCWD || at.dir() == -1
+                               ? fs_path
+                               : "/proc/self/fd/" + std::to_string(at.dir()) + "/" + at.rest();
   auto list = [&](char* buf, size_t size) {
-    return follow ? listxattr(fs_path.c_str(), buf, size) : llistxattr(fs_path.c_str(), buf, size);
+    return follow ? listxattr(path.c_str(), buf, size) : llistxattr(path.c_str(), buf, size);
   };
   auto get = [&](const char* name, void* buf, size_t size) {
-    return follow ? getxattr(fs_path.c_str(), name, buf, size) : lgetxattr(fs_path.c_str(), name, buf, size);
+    return follow ? getxattr(path.c_str(), name, buf, size) : lgetxattr(path.c_str(), name, buf, size);
   };
   std::vector<char> names;
   for (int attempt = 0; attempt < 4; ++attempt) {
