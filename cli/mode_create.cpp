@@ -58,6 +58,8 @@ int mode_create(const options& o, display& out) {
   std::FILE* f = stdout;
   if (!to_stdout) {
     // Write beside the target and rename at the end: a failed run leaves no half archive.
+    for (const std::string& stale : remove_stale_archive_temps(archive_path))
+      out.warning("removed '" + printable_name(stale) + "', left by an nntar that was killed");
     tmp_path = archive_path + ".nntar-tmp-" + std::to_string(getpid());
     set_temp(temp_slot::archive, tmp_path);  // removed if nntar is interrupted
     f = std::fopen(tmp_path.c_str(), "wb");

@@ -175,6 +175,10 @@ class extractor : public archive_nn::entry_visitor {
     if (e.type == entry_type::file) {
       // A short temporary name in the target's directory: appending to a
       // name near NAME_MAX (255 bytes) would fail with ENAMETOOLONG.
+      struct stat dir_st;
+      if (fstat(parent_fd_, &dir_st) == 0 && cleaned_dirs_.insert({dir_st.st_dev, dir_st.st_ino}).second)
+        for (const std::string& stale : remove_stale_entry_temps(parent_fd_))
+          out_.warning("removed '" + printable_name(stale) + "', left by an nntar that was killed");
       tmp_ = ".nntar-" + std::to_string(getpid()) + "-" + std::to_string(tmp_serial_++) + ".tmp";
       set_temp(temp_slot::entry, target_.substr(0, target_.rfind('/') + 1) + tmp_);  // removed if nntar is interrupted
       fd_ = openat(parent_fd_, tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -416,6 +420,7 @@ class extractor : public archive_nn::entry_visitor {
   uint32_t umask_ = 0;
   restore_policy restore_;
   uint64_t files_ = 0;  // files extracted (or tested) without error
+  std::set<std::pair<dev_t, ino_t>> cleaned_dirs_;  // directories checked for a killed run's temporary files
   static constexpr size_t hole_block = 4096;
   uint64_t written_ = 0;  // bytes of the current file, holes included
 };
