@@ -123,9 +123,9 @@ void read_attributes(const std::string& fs_path, const struct stat& st, bool fol
     names.clear();  // grew in between: ask again
   }
   size_t total = 0;
-  for (size_t at = 0; at < names.size();) {
-    const std::string name(names.data() + at);
-    at += name.size() + 1;
+  for (size_t next = 0; next < names.size();) {
+    const std::string name(names.data() + next);
+    next += name.size() + 1;
     if (name.empty() || name.size() > 255 || !wanted(name, policy, privileged)) continue;
     std::vector<char> value;
     ssize_t n = -1;
