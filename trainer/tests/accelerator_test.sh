@@ -45,7 +45,8 @@ steps=$("$train" info run/model.nnm | awk -F' = ' '$1 == "train.steps" { print $
 if [ -n "$nntar" ]; then
   echo "== the model round-trips an archive"
   "$nntar" -cf a.nna --model run/model.nnm --codec nn data || fail "pack with the model"
-  "$nntar" -tvf a.nna --model run/model.nnm 2>&1 | grep -q "referenced, available" || fail "the archive does not name the model"
+  "$nntar" -tvf a.nna --model run/model.nnm > listing.txt 2>&1 || fail "listing with the model"
+  grep -q "referenced, available" listing.txt || fail "the archive does not name the model: $(cat listing.txt)"
   mkdir out
   "$nntar" -xf a.nna --model run/model.nnm -C out || fail "extract"
   diff -r data out/data || fail "round trip differs"
