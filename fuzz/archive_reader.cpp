@@ -49,7 +49,10 @@ bool record_at(const uint8_t* data, size_t size, size_t pos, uint8_t type, size_
   ann::byte_reader hr(data + pos + 1, std::min<size_t>(10, size - pos - 1));
   const uint64_t body_size = hr.varint();
   body_at = pos + 1 + hr.position();
-  if (hr.failed() || body_size < 4 || body_size - 4 > size - body_at) return false;
+  // The checksum too must lie inside the input: callers look past the body
+  // (an embedded model's payload starts after it), and size - (at + len + 4)
+  // must not wrap around.
+  if (hr.failed() || body_size < 4 || body_size > size - body_at) return false;
   body_len = static_cast<size_t>(body_size) - 4;
   return true;
 }
