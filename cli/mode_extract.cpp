@@ -444,6 +444,7 @@ int mode_extract(const options& o, display& out) {
   auto src = archive_nn::make_file_source(f, o.archive == "-" ? "stdin" : o.archive);
   archive_nn::read_options ro;
   ro.threads = o.threads;
+  ro.memory_limit = o.memory_limit;
   ro.progress = [&](const archive_nn::progress_info& p) { out.progress(p); };
   auto extra_model = select_model(o);
   if (!extra_model.ok() && o.model != "default") {

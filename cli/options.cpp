@@ -140,6 +140,7 @@ archive_nn::result<options> parse_options(int argc_in, const char* const* argv_i
     ("best", "-9 (the default): the mix codec with the model, LZMA, zstd")
     ("solid-block", po::value<std::string>(), "solid blocks of SIZE bytes (K, M, G suffixes; default 16M; 0: one file per entry) (7-Zip -ms)")
     ("no-solid", "every file its own entry, as in format version 1 (--solid-block 0)")
+    ("memory-limit", po::value<std::string>(), "extract/test: memory for chunks being decoded (K, M, G suffixes; default 1G; 0: no limit): fewer decode at once to fit, a chunk that needs more alone fails")
     ("solid-chunk", po::value<std::string>(), "cut solid blocks into chunks of SIZE (default: one chunk per block, up to 64M): smaller chunks decode in parallel and one member costs less to extract, at some ratio")
     ("nn-windows", po::value<unsigned>(), "nn: windows per chunk (default: 1 MiB of windows; decoded 4 at a time)")
     ("progress", "show progress even when stderr is not a terminal")
@@ -274,6 +275,8 @@ archive_nn::result<options> parse_options(int argc_in, const char* const* argv_i
   if (vm.count("fast")) o.preset = 1, ++presets;
   if (vm.count("best")) o.preset = 9, ++presets;
   if (presets > 1) return usage("choose one of -1 .. -9, --fast, --best");
+  if (vm.count("memory-limit") && !parse_size(vm["memory-limit"].as<std::string>(), o.memory_limit))
+    return usage("--memory-limit: '" + vm["memory-limit"].as<std::string>() + "' is not a size (e.g. 512M, 4G, 0)");
   if (vm.count("solid-block") && vm.count("no-solid")) return usage("--solid-block and --no-solid conflict");
   if (vm.count("no-solid")) o.solid_block = 0;
   if (vm.count("solid-block")) {

@@ -42,6 +42,7 @@ struct options {
   bool xattrs = true;                     // --xattrs / --no-xattrs: store and restore user.* (root: security.*, trusted.*)
   bool acls = true;                       // --acls / --no-acls: POSIX ACLs
   bool numeric_owner = false;             // --numeric-owner: numbers, not names
+  uint64_t memory_limit = uint64_t(1) << 30;  // --memory-limit: decoder memory budget (0: none)
   int same_owner = -1;                    // --same-owner 1 / --no-same-owner 0 / -1: root's default (yes)
   std::vector<std::string> notes;         // warnings from parsing (ignored tar flags)
   std::string help_text;

@@ -137,6 +137,27 @@ struct raw_archive {
     index.blocks.push_back(ib);
   }
 
+  // A file entry of one chunk, written as given (any codec, any payload).
+  void file(const std::string& path, archive_nn::chunk_header c, const std::vector<uint8_t>& payload,
+            uint64_t entry_checksum) {
+    archive_nn::entry_header e;
+    e.type = archive_nn::entry_type::file;
+    e.path = path;
+    e.mode = 0644;
+    e.size = c.size_original;
+    archive_nn::index_entry ie;
+    ie.entry_offset = bytes.size();
+    ie.header = e;
+    ie.chunk_count = 1;
+    append(bytes, archive_nn::encode_entry_header(e, version));
+    c.size_coded = payload.size();
+    append(bytes, archive_nn::encode_chunk_header(c));
+    append(bytes, payload);
+    append(bytes, archive_nn::encode_entry_end(entry_checksum));
+    ie.size_coded = bytes.size() - ie.entry_offset;
+    index.entries.push_back(ie);
+  }
+
   // A directory entry (no chunks), written as given.
   void directory(const archive_nn::entry_header& e) {
     archive_nn::index_entry ie;
@@ -269,6 +290,18 @@ bool write_solid_errors(const std::string& errs) {
     r.directory(d2);
     r.index.entries.pop_back();
     ok &= write_file(errs + "index_corrupt__entry_missing_from_index.nna", r.finish());
+  }
+  {  // A resource bomb: a 40-byte mix chunk whose header asks for 2^34-slot
+     // context maps (hundreds of GiB); refused before anything is allocated
+     // by the decoder's memory budget (1 GiB by default).
+    raw_archive r;
+    archive_nn::chunk_header c;
+    c.codec_id = 11;  // mix, revision 3
+    c.size_original = 1000;
+    c.content_checksum = 0;
+    r.file("bomb.txt", c, std::vector<uint8_t>(40, 0x22), 0);
+    r.directory(d1);
+    ok &= write_file(errs + "limit_exceeded__mix_table_bomb.nna", r.finish());
   }
   {  // An Index that lists one entry twice: never decoded twice, reported.
     raw_archive r;

@@ -149,6 +149,11 @@ struct read_options {
   model_resolver resolve;  // in addition to built-in models
   progress_fn progress;
   bool use_index = true;   // seekable archives: per-entry recovery through the index
+  // Memory the decoder may hold for chunks in flight (payloads, outputs,
+  // codec state; see decode_memory): fewer chunks decode at once to stay
+  // under it, and a chunk that alone needs more fails with limit_exceeded
+  // naming what it needs. Sized for a small machine; 0: no limit.
+  uint64_t memory_limit = uint64_t(1) << 30;
 };
 
 // What the caller does with each entry while reading.

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "model/model.hpp"
+#include "model/transformer.hpp"
 
 namespace archive_nn {
 inline namespace v1 {
@@ -144,6 +145,43 @@ status decode_chunk(const chunk_header& h, const uint8_t* payload, const nn::mod
   ANN_RETURN_ERROR_IF(XXH64(out, static_cast<size_t>(h.size_original), 0) != h.content_checksum, checksum_wrong,
                       "content checksum mismatch");
   return ok_status();
+}
+
+uint64_t decode_memory(const chunk_header& h, const uint8_t* payload, const nn::model* model) {
+  constexpr uint64_t mib = uint64_t(1) << 20;
+  uint64_t state = 0;
+  switch (static_cast<methods::codec_id>(h.codec_id)) {
+    case methods::codec_id::stored: break;
+    case methods::codec_id::zstd: state = 2 * mib; break;   // one-shot: the output is the window
+    case methods::codec_id::zlib: state = mib; break;
+    case methods::codec_id::flac: state = 8 * mib; break;
+    case methods::codec_id::lzma: {                        // the dictionary: the chunk rounded up to a power of two
+      uint64_t d = 4096;
+      while (d < h.size_original && d < (uint64_t(1) << 27)) d <<= 1;
+      state = d + 2 * mib;
+      break;
+    }
+    case methods::codec_id::nn:
+      if (model && h.size_coded >= 1 && h.codec_param > 0)
+        state = nn::kv_cache::bytes_for(*model, std::max<uint8_t>(payload[0], 1), static_cast<size_t>(h.codec_param)) +
+                static_cast<uint64_t>(payload[0]) * h.codec_param * 256 * 4 + 16 * mib;
+      break;
+    case methods::codec_id::mix1:
+    case methods::codec_id::mix2:
+    case methods::codec_id::mix:
+      // First byte: log2 of each context map's slots (16 bits each); the
+      // second (revisions 2 and 3) the profile, whose model has that many
+      // maps (general 18, images 27, audio 6; revision 1: at most 18), plus
+      // match models, mixers and APMs.
+      if (h.size_coded >= 1 && payload[0] < 40) {
+        const uint8_t profile = h.codec_id != static_cast<uint8_t>(methods::codec_id::mix1) && h.size_coded >= 2 ? payload[1] : 0;
+        const uint64_t maps = profile == 1 ? 27 : profile == 2 ? 6 : 18;
+        state = maps * (uint64_t(2) << payload[0]) + (uint64_t(1) << payload[0]) + 16 * mib;
+      }
+      if (model && h.codec_param > 0) state += nn::kv_cache::bytes_for(*model, 1, static_cast<size_t>(h.codec_param)) + 16 * mib;
+      break;
+  }
+  return h.size_original + h.size_coded + state;
 }
 
 }  // namespace v1

@@ -35,5 +35,12 @@ result<coded_chunk> encode_chunk(const uint8_t* data, size_t size, const chunk_p
 // Decodes and verifies the content checksum.
 status decode_chunk(const chunk_header& h, const uint8_t* payload, const nn::model* model, uint8_t* out);
 
+// About how much memory decoding the chunk takes: its payload, its output
+// and the codec's working state as the payload's header declares it (mix:
+// its table size; nn: the key/value cache of its lockstep windows; LZMA:
+// the dictionary). An upper estimate, for the reader's memory budget; it
+// reads only the payload's first bytes.
+uint64_t decode_memory(const chunk_header& h, const uint8_t* payload, const nn::model* model);
+
 }  // namespace v1
 }  // namespace archive_nn

@@ -33,8 +33,21 @@ struct begin_item {
 // A decoded chunk, or the part [slice_begin, slice_begin + slice_len) of one
 // (a chunk of a solid block feeds several members; a duplicate member
 // re-reads its original's slices).
+// The memory a decoded chunk holds (reader's budget), given back when the
+// last copy of its chunk_item (slices, saved duplicates) is gone, which is
+// when its decoded bytes are freed.
+struct memory_ticket {
+  std::shared_ptr<uint64_t> counter;
+  uint64_t bytes;
+  memory_ticket(std::shared_ptr<uint64_t> c, uint64_t b) : counter(std::move(c)), bytes(b) { *counter += bytes; }
+  ~memory_ticket() { *counter -= bytes; }
+  memory_ticket(const memory_ticket&) = delete;
+  memory_ticket& operator=(const memory_ticket&) = delete;
+};
+
 struct chunk_item {
   std::shared_future<decoded> job;
+  std::shared_ptr<memory_ticket> memory;
   uint64_t index = 0;
   uint64_t offset = 0;
   uint64_t block_id = 0;  // 0: the chunk of a file entry
@@ -211,10 +224,27 @@ class archive_decoder {
       else
         model = it->second.model.get();
     }
+    // The memory budget: a chunk that alone needs more than the limit fails
+    // before anything is allocated; otherwise older chunks are finished
+    // first until this one fits (fewer chunks in flight than threads).
+    const uint64_t need = decode_memory(h, rec.payload.data(), model);
+    const uint64_t limit = opt_.memory_limit;
+    if (pre.ok() && limit && need > limit)
+      pre = make_error(errc::limit_exceeded, "decoding needs about " + std::to_string(need >> 20) +
+                                                 " MiB, more than the memory limit of " + std::to_string(limit >> 20) +
+                                                 " MiB (raise it with --memory-limit)");
+    if (pre.ok() && limit) {
+      while (*memory_in_flight_ + need > limit && !queue_.empty()) {
+        force_drain_ = true;
+        (void)drain(false);  // never fails: errors belong to the entries
+        force_drain_ = false;
+      }
+    }
     chunk_item ci;
     ci.index = n;
     ci.offset = at;
     ci.block_id = block_id;
+    if (pre.ok()) ci.memory = std::make_shared<memory_ticket>(memory_in_flight_, need);
     ci.job = pool_.submit([rec = std::move(rec), model, pre]() mutable {
       decoded d;
       if (!pre.ok()) {
@@ -548,7 +578,7 @@ class archive_decoder {
     while (!queue_.empty()) {
       item& front = queue_.front();
       if (auto* c = std::get_if<chunk_item>(&front)) {
-        const bool must = all || in_flight_ > 2 * pool_.size() + 2;
+        const bool must = all || force_drain_ || in_flight_ > 2 * pool_.size() + 2;
         if (!must && c->job.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return ok_status();
         const decoded& d = c->job.get();
         --in_flight_;
@@ -647,6 +677,8 @@ class archive_decoder {
   uint64_t next_block_id_ = 1;
   std::deque<item> queue_;
   size_t in_flight_ = 0;
+  std::shared_ptr<uint64_t> memory_in_flight_ = std::make_shared<uint64_t>(0);  // decode_memory of the chunks still held
+  bool force_drain_ = false;
   read_summary summary_;
   progress_info progress_;
   // The entry being delivered.
