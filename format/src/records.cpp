@@ -622,7 +622,9 @@ result<archive_index> decode_index(const uint8_t* data, size_t size, const reade
   ANN_RETURN_ERROR_IF(entry_count > lim.entry_count_max, limit_exceeded, "index: more entries than the limit");
   ANN_RETURN_ERROR_IF(entry_count > r.remaining() / limits::index_entry_body_min + 1, index_corrupt,
                       "index: entry count larger than the index");
-  if (version < 2) index.entries.reserve(entry_count);
+  // Claimed counts never size an allocation beyond what a small index
+  // needs: the vector grows as entries actually parse.
+  if (version < 2) index.entries.reserve(static_cast<size_t>(std::min<uint64_t>(entry_count, 4096)));
   uint64_t last_offset = 0;  // items strictly in archive order (every version)
   for (uint64_t i = 0; i < entry_count; ++i) {
     if (version >= 2) {

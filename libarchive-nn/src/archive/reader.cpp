@@ -617,6 +617,11 @@ class archive_decoder {
                     cur_layout_.k == transform::kind::jpeg;
         if (cur_wanted_ && buffered_ && cur_.size > inverse_buffer_max)
           fail(make_error(errc::limit_exceeded, std::string(transform::kind_name(cur_layout_.k)) + " entry larger than 256 MiB"));
+        // The stream and the rebuilt file are both held: within the budget.
+        else if (cur_wanted_ && buffered_ && opt_.memory_limit && 2 * cur_.size > opt_.memory_limit)
+          fail(make_error(errc::limit_exceeded, std::string(transform::kind_name(cur_layout_.k)) + " entry of " +
+                                                    std::to_string(cur_.size >> 20) +
+                                                    " MiB is rebuilt in memory: more than the memory limit allows"));
       } else {
         end_item& e = std::get<end_item>(front);
         finish_entry(e);
