@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 
 #include "archive_nn/format.hpp"
 #include "byte_io.hpp"
@@ -30,21 +31,27 @@ std::vector<uint8_t> seal(record_type type, const byte_writer& body) {
 uint64_t zigzag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
 int64_t unzigzag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
 
-// §5.1 Attributes (version 3): owner, names, extended attributes.
+// §5.1 Attributes (version 3): owner, names, extended attributes. The
+// Member_Table holds the same fields in columns, through the same helpers.
+void put_text(byte_writer& w, const std::string& s) {
+  w.varint(s.size());
+  w.bytes(s);
+}
+
+void put_xattrs(byte_writer& w, const std::vector<xattr>& xattrs) {
+  w.varint(xattrs.size());
+  for (const xattr& x : xattrs) {
+    put_text(w, x.name);
+    put_text(w, x.value);
+  }
+}
+
 void put_attributes(byte_writer& w, const entry_header& e) {
   w.varint(e.uid);
   w.varint(e.gid);
-  w.varint(e.user.size());
-  w.bytes(e.user);
-  w.varint(e.group.size());
-  w.bytes(e.group);
-  w.varint(e.xattrs.size());
-  for (const xattr& x : e.xattrs) {
-    w.varint(x.name.size());
-    w.bytes(x.name);
-    w.varint(x.value.size());
-    w.bytes(x.value);
-  }
+  put_text(w, e.user);
+  put_text(w, e.group);
+  put_xattrs(w, e.xattrs);
 }
 
 constexpr uint64_t owner_id_max = 0xFFFFFFFFu;
@@ -52,29 +59,33 @@ constexpr uint64_t owner_name_max = 255;
 constexpr uint64_t xattr_name_max = 255;
 constexpr uint64_t xattr_value_max = 65536;
 
-// Reads one §5.1 Attributes structure into e; on failure returns the reason
-// (the caller names the record and the error code).
-std::string read_attributes(byte_reader& r, entry_header& e) {
-  const size_t start = r.position();
-  const uint64_t uid = r.varint(), gid = r.varint();
+// Each reader returns "" or why the field breaks §5.1's rules (the caller
+// names the record and the error code).
+std::string read_owner_id(byte_reader& r, uint32_t& out) {
+  const uint64_t v = r.varint();
   if (r.failed()) return "truncated attributes";
-  if (uid > owner_id_max || gid > owner_id_max) return "uid or gid above 2^32 - 1";
-  e.uid = static_cast<uint32_t>(uid);
-  e.gid = static_cast<uint32_t>(gid);
-  for (std::string* name : {&e.user, &e.group}) {
-    const uint64_t n = r.varint();
-    if (r.failed()) return "truncated attributes";
-    if (n > owner_name_max) return "owner name longer than 255 bytes";
-    *name = r.string(static_cast<size_t>(n));
-    if (r.failed()) return "truncated attributes";
-    if (name->find('\0') != std::string::npos) return "NUL byte in an owner name";
-  }
+  if (v > owner_id_max) return "uid or gid above 2^32 - 1";
+  out = static_cast<uint32_t>(v);
+  return {};
+}
+
+std::string read_owner_name(byte_reader& r, std::string& out) {
+  const uint64_t n = r.varint();
+  if (r.failed()) return "truncated attributes";
+  if (n > owner_name_max) return "owner name longer than 255 bytes";
+  out = r.string(static_cast<size_t>(n));
+  if (r.failed()) return "truncated attributes";
+  if (out.find('\0') != std::string::npos) return "NUL byte in an owner name";
+  return {};
+}
+
+std::string read_xattrs(byte_reader& r, std::vector<xattr>& out) {
   const uint64_t count = r.varint();
   if (r.failed()) return "truncated attributes";
   // Each attribute takes at least 3 bytes: checked before allocating.
   if (count > r.remaining() / 3) return "more extended attributes than the record holds";
-  e.xattrs.clear();
-  e.xattrs.reserve(static_cast<size_t>(count));
+  out.clear();
+  out.reserve(static_cast<size_t>(count));
   for (uint64_t i = 0; i < count; ++i) {
     xattr x;
     const uint64_t name_len = r.varint();
@@ -87,10 +98,18 @@ std::string read_attributes(byte_reader& r, entry_header& e) {
     x.value = r.string(static_cast<size_t>(value_len));
     if (r.failed()) return "truncated attributes";
     if (x.name.find('\0') != std::string::npos) return "NUL byte in an extended attribute name";
-    if (!e.xattrs.empty() && !(e.xattrs.back().name < x.name))
-      return "extended attribute names not in strictly increasing order";
-    e.xattrs.push_back(std::move(x));
+    if (!out.empty() && !(out.back().name < x.name)) return "extended attribute names not in strictly increasing order";
+    out.push_back(std::move(x));
   }
+  return {};
+}
+
+// Reads one §5.1 Attributes structure into e.
+std::string read_attributes(byte_reader& r, entry_header& e) {
+  const size_t start = r.position();
+  for (const std::string& why : {read_owner_id(r, e.uid), read_owner_id(r, e.gid), read_owner_name(r, e.user),
+                                 read_owner_name(r, e.group), read_xattrs(r, e.xattrs)})
+    if (!why.empty()) return why;
   if (r.position() - start > attributes_size_max) return "attributes larger than 57344 bytes";
   e.has_attributes = true;
   return {};
@@ -247,25 +266,11 @@ std::vector<uint8_t> encode_member_table(const std::vector<block_member>& member
     for (const block_member& m : members)
       if (m.header.has_attributes) w.varint(m.header.gid);
     for (const block_member& m : members)
-      if (m.header.has_attributes) {
-        w.varint(m.header.user.size());
-        w.bytes(m.header.user);
-      }
+      if (m.header.has_attributes) put_text(w, m.header.user);
     for (const block_member& m : members)
-      if (m.header.has_attributes) {
-        w.varint(m.header.group.size());
-        w.bytes(m.header.group);
-      }
+      if (m.header.has_attributes) put_text(w, m.header.group);
     for (const block_member& m : members)
-      if (m.header.has_attributes) {
-        w.varint(m.header.xattrs.size());
-        for (const xattr& x : m.header.xattrs) {
-          w.varint(x.name.size());
-          w.bytes(x.name);
-          w.varint(x.value.size());
-          w.bytes(x.value);
-        }
-      }
+      if (m.header.has_attributes) put_xattrs(w, m.header.xattrs);
   }
   return std::move(w.buffer());
 }
@@ -328,53 +333,21 @@ result<std::vector<block_member>> decode_member_table(const uint8_t* data, size_
     std::vector<size_t> with;
     for (size_t i = 0; i < n; ++i)
       if (out[i].header.has_attributes) with.push_back(i);
-    for (size_t i : with) {
-      const uint64_t v = r.varint();
-      if (v > owner_id_max) return bad(i, "uid above 2^32 - 1");
-      out[i].header.uid = static_cast<uint32_t>(v);
-    }
-    for (size_t i : with) {
-      const uint64_t v = r.varint();
-      if (v > owner_id_max) return bad(i, "gid above 2^32 - 1");
-      out[i].header.gid = static_cast<uint32_t>(v);
-    }
-    for (int column = 0; column < 2; ++column)
-      for (size_t i : with) {
-        const uint64_t len = r.varint();
-        if (r.failed()) return make_error(errc::block_corrupt, where + "truncated");
-        if (len > owner_name_max) return bad(i, "owner name longer than 255 bytes");
-        std::string name = r.string(static_cast<size_t>(len));
-        if (r.failed()) return make_error(errc::block_corrupt, where + "truncated");
-        if (name.find('\0') != std::string::npos) return bad(i, "NUL byte in an owner name");
-        (column == 0 ? out[i].header.user : out[i].header.group) = std::move(name);
-      }
-    for (size_t i : with) {
-      // This member's extended attributes, in §5.1's form.
-      const size_t at = r.position();
-      byte_reader list(data + at, size - at);
-      const uint64_t count = list.varint();
-      if (list.failed()) return make_error(errc::block_corrupt, where + "truncated");
-      if (count > list.remaining() / 3) return bad(i, "more extended attributes than the table holds");
-      for (uint64_t k = 0; k < count; ++k) {
-        xattr x;
-        const uint64_t name_len = list.varint();
-        if (list.failed()) return make_error(errc::block_corrupt, where + "truncated");
-        if (name_len == 0 || name_len > xattr_name_max) return bad(i, "extended attribute name of 0 or more than 255 bytes");
-        x.name = list.string(static_cast<size_t>(name_len));
-        const uint64_t value_len = list.varint();
-        if (list.failed()) return make_error(errc::block_corrupt, where + "truncated");
-        if (value_len > xattr_value_max) return bad(i, "extended attribute value larger than 65536 bytes");
-        x.value = list.string(static_cast<size_t>(value_len));
-        if (list.failed()) return make_error(errc::block_corrupt, where + "truncated");
-        if (x.name.find('\0') != std::string::npos) return bad(i, "NUL byte in an extended attribute name");
-        std::vector<xattr>& xs = out[i].header.xattrs;
-        if (!xs.empty() && !(xs.back().name < x.name)) return bad(i, "extended attribute names out of order");
-        xs.push_back(std::move(x));
-      }
-      // The same bound as a loose entry's, so that any member could be one.
+    // Column by column, each field with §5.1's reader and rules.
+    using field_reader = std::function<std::string(byte_reader&, entry_header&)>;
+    const field_reader columns[] = {
+        [](byte_reader& rd, entry_header& h) { return read_owner_id(rd, h.uid); },
+        [](byte_reader& rd, entry_header& h) { return read_owner_id(rd, h.gid); },
+        [](byte_reader& rd, entry_header& h) { return read_owner_name(rd, h.user); },
+        [](byte_reader& rd, entry_header& h) { return read_owner_name(rd, h.group); },
+        [](byte_reader& rd, entry_header& h) { return read_xattrs(rd, h.xattrs); },
+    };
+    for (const field_reader& column : columns)
+      for (size_t i : with)
+        if (const std::string why = column(r, out[i].header); !why.empty()) return bad(i, why);
+    // The same bound as a loose entry's, so that any member could be one.
+    for (size_t i : with)
       if (encoded_attributes_size(out[i].header) > attributes_size_max) return bad(i, "attributes larger than 57344 bytes");
-      r.skip(list.position());
-    }
     ANN_RETURN_ERROR_IF(r.failed(), block_corrupt, where + "truncated");
   }
   ANN_RETURN_ERROR_IF(r.remaining() != 0, block_corrupt, where + "trailing bytes");
