@@ -1,6 +1,7 @@
 #include "data_pack.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 
@@ -47,7 +48,8 @@ struct cursor {
   }
 };
 
-std::vector<uint8_t> xz_decompress(const std::vector<uint8_t>& in, const std::string& path) {
+// The whole stream, or (limit) at least its first `limit` bytes.
+std::vector<uint8_t> xz_decompress(const std::vector<uint8_t>& in, const std::string& path, size_t limit = SIZE_MAX) {
 #if ANN_TRAINER_HAVE_LZMA
   lzma_stream s = LZMA_STREAM_INIT;
   // No memory limit beyond the machine's: the pack is the user's own file.
@@ -60,7 +62,7 @@ std::vector<uint8_t> xz_decompress(const std::vector<uint8_t>& in, const std::st
   s.avail_out = out.size();
   for (;;) {
     const lzma_ret r = lzma_code(&s, LZMA_FINISH);
-    if (r == LZMA_STREAM_END) break;
+    if (r == LZMA_STREAM_END || s.total_out >= limit) break;
     if (r != LZMA_OK) {
       lzma_end(&s);
       throw usage_error("data pack '" + path + "': damaged xz stream (liblzma error " + std::to_string(int(r)) + ")");
@@ -77,6 +79,7 @@ std::vector<uint8_t> xz_decompress(const std::vector<uint8_t>& in, const std::st
   return out;
 #else
   (void)in;
+  (void)limit;
   throw usage_error("data pack '" + path +
                     "' is xz-compressed and this nntar-train was built without liblzma: unpack it first "
                     "(xz -dk FILE, or python3 -c \"import lzma,sys; open(sys.argv[2],'wb').write(lzma.open(sys.argv[1]).read())\" FILE.xz FILE)");
@@ -116,23 +119,18 @@ std::vector<uint8_t> serialize_pack(const data_pack& p) {
   return o;
 }
 
-data_pack parse_pack(const std::vector<uint8_t>& bytes, const std::string& path) {
-  cursor c{bytes, path};
-  if (bytes.size() < 8 + 4 + 4 + 8 || std::memcmp(bytes.data(), magic, 8) != 0) c.fail("not a data pack");
-  const uint64_t stored = [&] {
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= uint64_t(bytes[bytes.size() - 8 + size_t(i)]) << (8 * i);
-    return v;
-  }();
-  if (fnv1a64(bytes.data(), bytes.size() - 8) != stored) c.fail("checksum mismatch (damaged file)");
+namespace {
+
+// The member headers (§2, §3), without the data: the cursor ends where the
+// data begins; sizes[i] is member i's byte count.
+data_pack parse_headers(cursor& c, std::vector<uint64_t>& sizes) {
+  if (c.in.size() < 8 + 4 + 4 || std::memcmp(c.in.data(), magic, 8) != 0) c.fail("not a data pack");
   c.pos = 8;
   const uint64_t v = c.le(4);
   if (v != version) c.fail("version " + std::to_string(v) + " (this nntar-train reads version 1)");
   const uint64_t count = c.le(4);
   if (count == 0 || count > 4096) c.fail("holds " + std::to_string(count) + " datasets");
   data_pack p;
-  std::vector<uint64_t> sizes;
-  uint64_t total = 0;
   for (uint64_t i = 0; i < count; ++i) {
     pack_member m;
     const uint64_t kind = c.le(1);
@@ -146,10 +144,29 @@ data_pack parse_pack(const std::vector<uint8_t>& bytes, const std::string& path)
     m.source_bytes = c.le(8);
     const uint64_t size = c.le(8);
     m.description = c.text(size_t(c.le(2)));
-    if (size > bytes.size()) c.fail("dataset " + m.name + " claims " + std::to_string(size) + " bytes");
-    total += size;
     sizes.push_back(size);
     p.members.push_back(std::move(m));
+  }
+  return p;
+}
+
+}  // namespace
+
+data_pack parse_pack(const std::vector<uint8_t>& bytes, const std::string& path) {
+  cursor c{bytes, path};
+  if (bytes.size() < 8 + 4 + 4 + 8 || std::memcmp(bytes.data(), magic, 8) != 0) c.fail("not a data pack");
+  const uint64_t stored = [&] {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= uint64_t(bytes[bytes.size() - 8 + size_t(i)]) << (8 * i);
+    return v;
+  }();
+  if (fnv1a64(bytes.data(), bytes.size() - 8) != stored) c.fail("checksum mismatch (damaged file)");
+  std::vector<uint64_t> sizes;
+  data_pack p = parse_headers(c, sizes);
+  uint64_t total = 0;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    if (sizes[i] > bytes.size()) c.fail("dataset " + p.members[i].name + " claims " + std::to_string(sizes[i]) + " bytes");
+    total += sizes[i];
   }
   if (total != bytes.size() - 8 - c.pos) c.fail("dataset sizes do not add up to the file's length");
   for (size_t i = 0; i < p.members.size(); ++i) {
@@ -157,6 +174,27 @@ data_pack parse_pack(const std::vector<uint8_t>& bytes, const std::string& path)
     c.pos += sizes[i];
   }
   return p;
+}
+
+data_pack read_pack_directory(const std::string& path) {
+  const std::vector<uint8_t> file = read_file(path);
+  if (file.size() < 6 || std::memcmp(file.data(), xz_magic, 6) != 0) {
+    cursor c{file, path};
+    std::vector<uint64_t> sizes;
+    return parse_headers(c, sizes);
+  }
+  // The headers are at the front: unpack only as much as they need (they
+  // are at most 4096 x ~66 KiB, usually well under 64 KiB).
+  for (size_t limit = size_t(64) << 10;; limit *= 8) {
+    const std::vector<uint8_t> prefix = xz_decompress(file, path, limit);
+    try {
+      cursor c{prefix, path};
+      std::vector<uint64_t> sizes;
+      return parse_headers(c, sizes);
+    } catch (const usage_error&) {
+      if (prefix.size() < limit) throw;  // the whole pack, and still no headers
+    }
+  }
 }
 
 data_pack read_pack(const std::string& path) {

@@ -39,6 +39,9 @@ data_pack parse_pack(const std::vector<uint8_t>& bytes, const std::string& path)
 
 // Reads a pack file (raw or xz).
 data_pack read_pack(const std::string& path);
+// Its members' names, kinds and weights only (no bytes, no checksum check):
+// an xz pack is unpacked only as far as its headers.
+data_pack read_pack_directory(const std::string& path);
 
 // xz (preset `level`, CRC64) of bytes; throws usage_error without liblzma.
 std::vector<uint8_t> xz_compress(const std::vector<uint8_t>& bytes, uint32_t level);

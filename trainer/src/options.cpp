@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <functional>
 #include <map>
+#include <set>
 
 #include "common.hpp"
 #include "config.hpp"
@@ -14,8 +15,10 @@ namespace {
 
 using handler = std::function<void(const std::string&)>;
 
-// Walks argv, calling the handler of each known option with its value.
-void parse_args(int argc, char** argv, const std::map<std::string, handler>& table) {
+// Walks argv, calling the handler of each known option with its value;
+// the options named in `flags` take none (their handler gets "").
+void parse_args(int argc, char** argv, const std::map<std::string, handler>& table,
+                const std::set<std::string>& flags = {}) {
   for (int i = 0; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg.compare(0, 2, "--") != 0) throw usage_error("unexpected argument '" + arg + "' (see --help)");
@@ -29,7 +32,9 @@ void parse_args(int argc, char** argv, const std::map<std::string, handler>& tab
     }
     const auto it = table.find(arg);
     if (it == table.end()) throw usage_error("unknown option '" + arg + "' (see --help)");
-    if (!have_value) {
+    if (flags.count(arg)) {
+      if (have_value) throw usage_error(arg + " takes no value");
+    } else if (!have_value) {
       if (i + 1 >= argc) throw usage_error(arg + " needs a value");
       value = argv[++i];
     }
@@ -71,7 +76,8 @@ uint64_t parse_size(const std::string& text, const std::string& what) {
 
 void add_pack_specs(const std::string& path, std::vector<data_spec>& data, std::vector<data_spec>& eval) {
   if (!is_data_pack_file(path)) throw usage_error("--pack '" + path + "' is not a data pack (nntar-train pack)");
-  const data_pack p = read_pack(path);
+  // Only the names and weights: the data is read once, by load_data.
+  const data_pack p = read_pack_directory(path);
   for (const pack_member& m : p.members) {
     data_spec d;
     d.name = m.name;
@@ -217,18 +223,8 @@ pack_options parse_pack_options(int argc, char** argv) {
     o.level = parse_u32(v, "--level");
     if (o.level > 9) throw usage_error("--level: xz presets are 0 to 9");
   };
-  t["--no-xz"] = [&](const std::string& v) {
-    if (v != "1" && v != "yes") throw usage_error("--no-xz takes no value other than 1");
-    o.xz = false;
-  };
-  // --no-xz is a flag: let "--no-xz" alone work.
-  std::vector<char*> args;
-  std::string one = "1";
-  for (int i = 0; i < argc; ++i) {
-    args.push_back(argv[i]);
-    if (std::string(argv[i]) == "--no-xz") args.push_back(one.data());
-  }
-  parse_args(int(args.size()), args.data(), t);
+  t["--no-xz"] = [&](const std::string&) { o.xz = false; };
+  parse_args(argc, argv, t, {"--no-xz"});
   if (o.output.empty()) throw usage_error("pack: give --output FILE");
   if (o.data.empty()) throw usage_error("pack: give at least one --data NAME=PATH[:W]");
   return o;

@@ -7,13 +7,11 @@
 # with nntar --codec nn. A second, short run checks the CMake build path.
 #   accelerator_test.sh SOURCE_DIR NNTAR_TRAIN WORK_DIR [NNTAR]
 set -euo pipefail
-abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
-src="$(cd "$1" && pwd)" train="$(abs "$2")" work="$3" nntar="${4:-}"
+. "$(dirname "$0")/lib.sh"
+src="$(cd "$1" && pwd)" train="$(abs "$2")" nntar="${4:-}"
 [ -z "$nntar" ] || nntar="$(abs "$nntar")"
-rm -rf "$work"
-mkdir -p "$work/data/imgs"
-cd "$work"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+fresh_dir "$3"
+mkdir -p data/imgs
 
 python3 - <<'PY'
 import random

@@ -7,12 +7,9 @@
 # in 1; SIGTERM checkpoints every worker's run; data packs round-trip.
 #   distributed_test.sh NNTAR_TRAIN WORK_DIR
 set -euo pipefail
-train="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-work="$2"
-rm -rf "$work"
-mkdir -p "$work"
-cd "$work"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
+train="$(abs "$1")"
+fresh_dir "$2"
 
 python3 - <<'PY'
 import random

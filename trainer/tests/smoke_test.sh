@@ -5,13 +5,9 @@
 # straight (bit for bit), and that bad inputs give exit status 2.
 #   smoke_test.sh NNTAR_TRAIN WORK_DIR
 set -euo pipefail
-train="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-work="$2"
-rm -rf "$work"
-mkdir -p "$work"
-cd "$work"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
+train="$(abs "$1")"
+fresh_dir "$2"
 
 # 64 KiB of text-like bytes: a repetitive pattern a model can learn in a few
 # steps, with some pseudo-random variation.
