@@ -27,6 +27,8 @@ Usage:
   patch_archive.py flip-chunk ARCHIVE PATH [N]   flip a bit in chunk N's payload
   patch_archive.py flip-index ARCHIVE        flip a bit inside the index body
   patch_archive.py flip-block ARCHIVE ID [N] flip a bit in chunk N of solid block ID
+  patch_archive.py flip-byte ARCHIVE OFFSET  flip the low bit of the byte at OFFSET
+                                             (negative: counted from the end)
   patch_archive.py make-solid ARCHIVE PATH=TEXT...
                                              write a version 2 archive of one stored
                                              solid block with these members (any
@@ -385,6 +387,11 @@ def main(argv):
         if not blocks:
             raise Fail("no block %s" % argv[3])
         flip_chunk(buf, records, blocks[0], int(argv[4]) if len(argv) > 4 else 0)
+    elif cmd == "flip-byte":
+        # A flip, never an overwrite: writing a fixed value leaves the
+        # archive intact whenever the byte already had it (a hash byte does,
+        # one time in 256).
+        buf[int(argv[3])] ^= 0x01
     elif cmd == "flip-index":
         records, _ = parse(buf)
         a, b = records[-1]["body"]

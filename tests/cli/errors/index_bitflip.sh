@@ -28,8 +28,7 @@ expect_in err.txt "index"
 
 # A damaged footer: the same.
 cp good.nna footer.nna
-size=$(stat -c %s footer.nna)
-printf '\xff' | dd of=footer.nna bs=1 seek=$((size - 10)) conv=notrunc status=none
+$PATCH flip-byte footer.nna -10
 "$NNTAR" -tf footer.nna >footer.txt
 diff good.txt footer.txt >&2 || fail "listing with a damaged footer differs"
 mkdir out-footer
