@@ -445,6 +445,7 @@ int mode_extract(const options& o, display& out) {
   archive_nn::read_options ro;
   ro.threads = o.threads;
   ro.memory_limit = o.memory_limit;
+  ro.work_limit = o.work_limit;
   ro.progress = [&](const archive_nn::progress_info& p) { out.progress(p); };
   auto extra_model = select_model(o);
   if (!extra_model.ok() && o.model != "default") {

@@ -46,6 +46,21 @@ bool parse_size(const std::string& text, uint64_t& out) {
   return true;
 }
 
+bool parse_duration(const std::string& text, uint64_t& seconds) {
+  size_t i = 0;
+  uint64_t v = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    if (v > 1000000000) return false;
+    v = v * 10 + static_cast<uint64_t>(text[i++] - '0');
+  }
+  if (i == 0) return false;
+  const std::string unit = text.substr(i);
+  const uint64_t scale = unit.empty() || unit == "s" ? 1 : unit == "m" || unit == "min" ? 60 : unit == "h" ? 3600 : 0;
+  if (!scale) return false;
+  seconds = v * scale;
+  return true;
+}
+
 namespace {
 
 // tar's old style, "nntar cvf a.nna dir": a first argument without '-' made
@@ -141,6 +156,7 @@ archive_nn::result<options> parse_options(int argc_in, const char* const* argv_i
     ("solid-block", po::value<std::string>(), "solid blocks of SIZE bytes (K, M, G suffixes; default 16M; 0: one file per entry) (7-Zip -ms)")
     ("no-solid", "every file its own entry, as in format version 1 (--solid-block 0)")
     ("memory-limit", po::value<std::string>(), "extract/test: memory for chunks being decoded (K, M, G suffixes; default 1G; 0: no limit): fewer decode at once to fit, a chunk that needs more alone fails")
+    ("work-limit", po::value<std::string>(), "extract/test: CPU that nn and mix chunks may cost beyond what the archive's size earns (about 1 s per KiB read), as an estimate made before decoding (s, m, h suffixes; default 1m; 0: no limit)")
     ("solid-chunk", po::value<std::string>(), "cut solid blocks into chunks of SIZE (default: one chunk per block, up to 64M): smaller chunks decode in parallel and one member costs less to extract, at some ratio")
     ("nn-windows", po::value<unsigned>(), "nn: windows per chunk (default: 1 MiB of windows; decoded 4 at a time)")
     ("progress", "show progress even when stderr is not a terminal")
@@ -277,6 +293,12 @@ archive_nn::result<options> parse_options(int argc_in, const char* const* argv_i
   if (presets > 1) return usage("choose one of -1 .. -9, --fast, --best");
   if (vm.count("memory-limit") && !parse_size(vm["memory-limit"].as<std::string>(), o.memory_limit))
     return usage("--memory-limit: '" + vm["memory-limit"].as<std::string>() + "' is not a size (e.g. 512M, 4G, 0)");
+  if (vm.count("work-limit")) {
+    uint64_t seconds = 0;
+    if (!parse_duration(vm["work-limit"].as<std::string>(), seconds))
+      return usage("--work-limit: '" + vm["work-limit"].as<std::string>() + "' is not a duration (e.g. 90s, 10m, 2h, 0)");
+    o.work_limit = seconds * 1000000000;
+  }
   if (vm.count("solid-block") && vm.count("no-solid")) return usage("--solid-block and --no-solid conflict");
   if (vm.count("no-solid")) o.solid_block = 0;
   if (vm.count("solid-block")) {

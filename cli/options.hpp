@@ -43,6 +43,7 @@ struct options {
   bool acls = true;                       // --acls / --no-acls: POSIX ACLs
   bool numeric_owner = false;             // --numeric-owner: numbers, not names
   uint64_t memory_limit = uint64_t(1) << 30;  // --memory-limit: decoder memory budget (0: none)
+  uint64_t work_limit = uint64_t(60) * 1000000000;  // --work-limit, in work units (~ns; 0: none)
   int same_owner = -1;                    // --same-owner 1 / --no-same-owner 0 / -1: root's default (yes)
   std::vector<std::string> notes;         // warnings from parsing (ignored tar flags)
   std::string help_text;
@@ -50,6 +51,8 @@ struct options {
 
 // "16M" -> 16 MiB; false for anything that is not a size.
 bool parse_size(const std::string& text, uint64_t& out);
+// "90", "90s", "10m", "2h": seconds.
+bool parse_duration(const std::string& text, uint64_t& seconds);
 
 // Returns an error (errc::usage) with a message for bad command lines.
 archive_nn::result<options> parse_options(int argc, const char* const* argv);

@@ -303,6 +303,22 @@ bool write_solid_errors(const std::string& errs) {
     r.directory(d1);
     ok &= write_file(errs + "limit_exceeded__mix_table_bomb.nna", r.finish());
   }
+  {  // A work bomb: a mix chunk of a few bytes claiming 64 MiB of output
+     // (~670 CPU-seconds of decoding before its checksum could fail) in an
+     // archive that earns well under a second; refused before decoding by
+     // the decoder's work budget (one minute plus ~1 ms per archive byte).
+    raw_archive r;
+    archive_nn::chunk_header c;
+    c.codec_id = 11;  // mix, revision 3
+    c.size_original = uint64_t(1) << 26;
+    c.content_checksum = 0;
+    std::vector<uint8_t> payload(24, 0x5a);
+    payload[0] = 16;  // the smallest context maps: memory is not what it asks for
+    payload[1] = 0;   // general profile
+    r.file("bomb.txt", c, payload, 0);
+    r.directory(d1);
+    ok &= write_file(errs + "limit_exceeded__mix_work_bomb.nna", r.finish());
+  }
   {  // An Index that lists one entry twice: never decoded twice, reported.
     raw_archive r;
     r.directory(d1);

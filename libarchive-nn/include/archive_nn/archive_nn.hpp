@@ -154,6 +154,16 @@ struct read_options {
   // under it, and a chunk that alone needs more fails with limit_exceeded
   // naming what it needs. Sized for a small machine; 0: no limit.
   uint64_t memory_limit = uint64_t(1) << 30;
+  // CPU the decoder may spend on chunks, in work units (about a nanosecond
+  // of one core each): a chunk whose estimated work would bring the
+  // archive's total past work_limit + work_per_archive_byte units for each
+  // archive byte up to the end of its payload fails with limit_exceeded
+  // before it is decoded. Legitimate archives earn far more than they spend
+  // (a byte of an nn or mix payload takes ~10-100 µs to decode); a few bytes
+  // claiming megabytes of nn or mix output do not. Default: one minute;
+  // 0: no limit.
+  uint64_t work_limit = uint64_t(60) * 1000 * 1000 * 1000;
+  static constexpr uint64_t work_per_archive_byte = uint64_t(1) << 20;  // ~1 ms
 };
 
 // What the caller does with each entry while reading.

@@ -184,5 +184,44 @@ uint64_t decode_memory(const chunk_header& h, const uint8_t* payload, const nn::
   return h.size_original + h.size_coded + state;
 }
 
+namespace {
+// The transformer's multiply-adds per byte with windows of `window` bytes:
+// per layer the four attention projections, the SwiGLU feed-forward, and
+// attention over half a window on average (scores and values); then the
+// output layer. The reference engine does about 16 per work unit.
+uint64_t transformer_work_per_byte(const nn::model& m, uint64_t window) {
+  const auto& hp = m.hp();
+  const uint64_t d = hp.d_model, ff = hp.d_ff;
+  const uint64_t macs = uint64_t(hp.n_layer) * (4 * d * d + 3 * d * ff + window * d) + 256 * d;
+  return macs / 16 + 256;  // + the frequency table of 256 symbols
+}
+}  // namespace
+
+uint64_t decode_work(const chunk_header& h, const uint8_t* payload, const nn::model* model) {
+  const uint64_t n = h.size_original;
+  switch (static_cast<methods::codec_id>(h.codec_id)) {
+    case methods::codec_id::stored: return 0;
+    case methods::codec_id::zstd: return n;
+    case methods::codec_id::zlib: return 4 * n;
+    case methods::codec_id::lzma:
+    case methods::codec_id::flac: return 8 * n;
+    case methods::codec_id::nn:
+      return model && h.codec_param > 0 ? n * transformer_work_per_byte(*model, h.codec_param) : 0;
+    case methods::codec_id::mix1:
+    case methods::codec_id::mix2:
+    case methods::codec_id::mix: {
+      // Per byte: the general and image models ~10 µs, audio ~2 µs; set-up:
+      // zeroing the context maps (a unit per byte of table).
+      const uint8_t profile =
+          h.codec_id != static_cast<uint8_t>(methods::codec_id::mix1) && h.size_coded >= 2 ? payload[1] : 0;
+      uint64_t work = n * (profile == 2 ? 2000 : 10000);
+      if (h.size_coded >= 1 && payload[0] < 40) work += (profile == 1 ? 27 : profile == 2 ? 6 : 18) * (uint64_t(2) << payload[0]);
+      if (model && h.codec_param > 0) work += n * transformer_work_per_byte(*model, h.codec_param);
+      return work;
+    }
+  }
+  return 0;
+}
+
 }  // namespace v1
 }  // namespace archive_nn

@@ -42,5 +42,13 @@ status decode_chunk(const chunk_header& h, const uint8_t* payload, const nn::mod
 // reads only the payload's first bytes.
 uint64_t decode_memory(const chunk_header& h, const uint8_t* payload, const nn::model* model);
 
+// About how much CPU decoding the chunk takes, in work units (one unit is
+// about a nanosecond of one core of the reference machine; spec §15):
+// Size_Original times the codec's cost per byte (for nn the model's
+// multiply-adds per byte, for mix its profile's cost plus the transformer's
+// when it names a model) plus the codec's set-up. An estimate from the header
+// and the payload's first bytes, for the reader's work budget.
+uint64_t decode_work(const chunk_header& h, const uint8_t* payload, const nn::model* model);
+
 }  // namespace v1
 }  // namespace archive_nn

@@ -233,6 +233,22 @@ class archive_decoder {
       pre = make_error(errc::limit_exceeded, "decoding needs about " + std::to_string(need >> 20) +
                                                  " MiB, more than the memory limit of " + std::to_string(limit >> 20) +
                                                  " MiB (raise it with --memory-limit)");
+    // The work budget (§15): every chunk's work must be earned by the
+    // archive bytes read up to it; a refused chunk spends nothing.
+    if (pre.ok() && opt_.work_limit) {
+      const uint64_t work = decode_work(h, rec.payload.data(), model);
+      const uint64_t read = std::min<uint64_t>(at + h.size_coded, uint64_t(1) << 40);
+      const uint64_t bytes_earn = read_options::work_per_archive_byte * read;  // < 2^60
+      const uint64_t earned = opt_.work_limit > UINT64_MAX - bytes_earn ? UINT64_MAX : opt_.work_limit + bytes_earn;
+      if (work > earned || work_spent_ > earned - work)
+        pre = make_error(errc::limit_exceeded,
+                         "decoding needs about " + std::to_string(work / 1000000000) +
+                             " CPU-seconds, which brings the archive past its work limit (" +
+                             std::to_string(opt_.work_limit / 1000000000) + " s + about 1 s per KiB of archive read: " +
+                             std::to_string(earned / 1000000000) + " s here; raise it with --work-limit)");
+      else
+        work_spent_ += work;
+    }
     if (pre.ok() && limit) {
       while (*memory_in_flight_ + need > limit && !queue_.empty()) {
         force_drain_ = true;
@@ -682,6 +698,7 @@ class archive_decoder {
   uint64_t next_block_id_ = 1;
   std::deque<item> queue_;
   size_t in_flight_ = 0;
+  uint64_t work_spent_ = 0;  // decode_work of the chunks decoded so far (§15's work budget)
   std::shared_ptr<uint64_t> memory_in_flight_ = std::make_shared<uint64_t>(0);  // decode_memory of the chunks still held
   bool force_drain_ = false;
   read_summary summary_;
