@@ -1,6 +1,7 @@
 // archive_reader: the sequential record reader (works on pipes) and the
 // index reader for seekable archives (spec/archive_format.md §2, §8, §9).
 #include <algorithm>
+#include <cstring>
 
 #include "archive_nn/format.hpp"
 #include "byte_io.hpp"
@@ -12,11 +13,40 @@ inline namespace v1 {
 
 archive_reader::archive_reader(byte_source& source, reader_limits limits) : source_(source), limits_(limits) {}
 
+result<size_t> archive_reader::pull(void* data, size_t size) {
+  const size_t have = ahead_.size() - ahead_pos_;
+  if (have == 0) return source_.read(data, size);
+  const size_t n = std::min(have, size);
+  std::memcpy(data, ahead_.data() + ahead_pos_, n);
+  ahead_pos_ += n;
+  if (ahead_pos_ == ahead_.size()) {
+    ahead_.clear();
+    ahead_pos_ = 0;
+  }
+  return n;
+}
+
+bool archive_reader::fill(size_t need) {
+  if (ahead_pos_ > (size_t(1) << 20)) {  // keep the look-ahead to about a record
+    ahead_.erase(ahead_.begin(), ahead_.begin() + static_cast<std::ptrdiff_t>(ahead_pos_));
+    ahead_pos_ = 0;
+  }
+  while (ahead_.size() - ahead_pos_ < need) {
+    const size_t at = ahead_.size();
+    const size_t want = std::max<size_t>(need - (at - ahead_pos_), 65536);
+    ahead_.resize(at + want);
+    auto n = source_.read(ahead_.data() + at, want);
+    ahead_.resize(at + (n.ok() ? n.value() : 0));
+    if (!n.ok() || n.value() == 0) return false;
+  }
+  return true;
+}
+
 status archive_reader::read_exact(void* data, size_t size) {
   uint8_t* p = static_cast<uint8_t*>(data);
   size_t got = 0;
   while (got < size) {
-    ANN_TRY_ASSIGN(size_t n, source_.read(p + got, size - got));
+    ANN_TRY_ASSIGN(size_t n, pull(p + got, size - got));
     if (n == 0)
       return make_error(errc::truncated, "archive truncated at offset " + std::to_string(offset_ + got));
     got += n;
@@ -41,7 +71,7 @@ status archive_reader::read_appending(std::vector<uint8_t>& out, uint64_t size) 
 }
 
 status archive_reader::skip(uint64_t size) {
-  if (source_.seekable()) {
+  if (source_.seekable() && ahead_pos_ == ahead_.size()) {
     ANN_TRY_ASSIGN(uint64_t total, source_.size());
     ANN_RETURN_ERROR_IF(size > total - std::min(total, offset_), truncated,
                         "archive truncated at offset " + std::to_string(total));
@@ -58,6 +88,8 @@ status archive_reader::skip(uint64_t size) {
 
 status archive_reader::seek(uint64_t offset) {
   ANN_TRY(source_.seek(offset));
+  ahead_.clear();
+  ahead_pos_ = 0;
   offset_ = offset;
   done_ = false;
   return ok_status();
@@ -93,8 +125,11 @@ result<record> archive_reader::next_record(const std::function<bool(const record
   record rec;
   rec.version = version_;
   rec.offset = offset_;
+  record_offset_ = offset_;
+  record_head_.clear();
   uint8_t head[11];
   ANN_TRY(read_exact(head, 1));
+  record_head_.push_back(head[0]);
   const uint8_t type = head[0];
   // Body_Size: a varint read byte by byte (§3).
   size_t head_len = 1;
@@ -102,6 +137,7 @@ result<record> archive_reader::next_record(const std::function<bool(const record
     ANN_RETURN_ERROR_IF(head_len >= sizeof head, header_corrupt,
                         "record at offset " + std::to_string(rec.offset) + ": bad size field");
     ANN_TRY(read_exact(head + head_len, 1));
+    record_head_.push_back(head[head_len]);
     if (!(head[head_len++] & 0x80)) break;
   }
   byte_reader size_reader(head + 1, head_len - 1);
@@ -134,7 +170,7 @@ result<record> archive_reader::next_record(const std::function<bool(const record
     ANN_RETURN_ERROR_IF(f.index_offset != rec.offset || xxh64(index.data(), index.size()) != f.index_checksum,
                         index_corrupt, "index: does not match its footer");
     uint8_t extra;
-    ANN_TRY_ASSIGN(const size_t more, source_.read(&extra, 1));
+    ANN_TRY_ASSIGN(const size_t more, pull(&extra, 1));
     ANN_RETURN_ERROR_IF(more != 0, footer_corrupt, "bytes after the index footer (concatenated or damaged archive)");
     done_ = true;
     rec.type = record_type::index;
@@ -143,7 +179,19 @@ result<record> archive_reader::next_record(const std::function<bool(const record
   ANN_RETURN_ERROR_IF(body_size > limits::record_body_max, limit_exceeded, where + ": record larger than the limit");
   std::vector<uint8_t> raw(head, head + head_len);
   raw.resize(head_len + body_size);
-  ANN_TRY(read_exact(raw.data() + head_len, static_cast<size_t>(body_size)));
+  {
+    // Read what there is, so that a resync can rescan it even when the
+    // size field was damaged and claims more than the input holds.
+    size_t got = head_len;
+    while (got < raw.size()) {
+      auto n = pull(raw.data() + got, raw.size() - got);
+      if (!n.ok() || n.value() == 0) break;
+      got += n.value();
+    }
+    record_head_.assign(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(got));
+    offset_ += got - head_len;
+    ANN_RETURN_ERROR_IF(got < raw.size(), truncated, "archive truncated at offset " + std::to_string(offset_));
+  }
   const size_t checked = raw.size() - 4;
   byte_reader tail(raw.data() + checked, 4);
   ANN_RETURN_ERROR_IF(tail.u32() != header_checksum(raw.data(), checked), header_corrupt, where + ": checksum mismatch");
@@ -190,6 +238,55 @@ result<record> archive_reader::next_record(const std::function<bool(const record
       break;
   }
   return rec;
+}
+
+result<uint64_t> archive_reader::resync(uint64_t from) {
+  done_ = false;
+  const uint64_t head_end = record_offset_ + record_head_.size();
+  if (from >= record_offset_ && from <= head_end && offset_ == head_end) {
+    // Give back the last record's bytes from `from` on: a pipe cannot seek.
+    const size_t keep = static_cast<size_t>(from - record_offset_);
+    ahead_.erase(ahead_.begin(), ahead_.begin() + static_cast<std::ptrdiff_t>(ahead_pos_));
+    ahead_.insert(ahead_.begin(), record_head_.begin() + static_cast<std::ptrdiff_t>(keep), record_head_.end());
+    ahead_pos_ = 0;
+    offset_ = from;
+  } else if (source_.seekable()) {
+    ANN_TRY(seek(std::max(from, archive_header_size)));
+  }  // else: a pipe past the bytes it kept; the scan starts where it is.
+  record_head_.clear();
+  record_offset_ = offset_;
+  for (;;) {
+    if (!fill(1)) return make_error(errc::truncated, "no intact record after offset " + std::to_string(from));
+    const uint8_t* p = ahead_.data() + ahead_pos_;
+    const uint8_t type = p[0];
+    const bool target = type == static_cast<uint8_t>(record_type::model) ||
+                        type == static_cast<uint8_t>(record_type::entry_header) ||
+                        (type == static_cast<uint8_t>(record_type::block_header) && version_ >= 2);
+    if (target) {
+      fill(11);
+      const size_t avail = ahead_.size() - ahead_pos_;
+      p = ahead_.data() + ahead_pos_;
+      size_t head_len = 1;
+      while (head_len < avail && head_len < 11 && (p[head_len] & 0x80)) ++head_len;
+      if (head_len < avail && head_len < 11) {
+        byte_reader size_reader(p + 1, head_len);
+        const uint64_t body_size = size_reader.varint();
+        ++head_len;
+        if (!size_reader.failed() && body_size >= 4 && body_size <= limits::record_body_max &&
+            fill(head_len + static_cast<size_t>(body_size))) {
+          p = ahead_.data() + ahead_pos_;
+          const size_t checked = head_len + static_cast<size_t>(body_size) - 4;
+          byte_reader tail(p + checked, 4);
+          if (tail.u32() == header_checksum(p, checked)) {
+            record_offset_ = offset_;
+            return offset_;
+          }
+        }
+      }
+    }
+    ++ahead_pos_;
+    ++offset_;
+  }
 }
 
 result<archive_index> archive_reader::read_index() {

@@ -27,6 +27,10 @@ Usage:
   patch_archive.py flip-chunk ARCHIVE PATH [N]   flip a bit in chunk N's payload
   patch_archive.py flip-index ARCHIVE        flip a bit inside the index body
   patch_archive.py flip-block ARCHIVE ID [N] flip a bit in chunk N of solid block ID
+  patch_archive.py flip-header ARCHIVE PATH|block:ID|chunk:PATH:N|end:PATH
+                                             flip a bit in a record's body (its checksum
+                                             then fails): an entry's header, a block's,
+                                             chunk N's header, an entry's Entry_End
   patch_archive.py flip-byte ARCHIVE OFFSET  flip the low bit of the byte at OFFSET
                                              (negative: counted from the end)
   patch_archive.py make-solid ARCHIVE PATH=TEXT...
@@ -387,6 +391,29 @@ def main(argv):
         if not blocks:
             raise Fail("no block %s" % argv[3])
         flip_chunk(buf, records, blocks[0], int(argv[4]) if len(argv) > 4 else 0)
+    elif cmd == "flip-header":
+        records, _ = parse(buf)
+        what = argv[3]
+        if what.startswith("block:"):
+            found = [r for r in records if r["type"] == T_BLOCK and r["block_id"] == int(what[6:])]
+            if not found:
+                raise Fail("no block %s" % what[6:])
+            rec = found[0]
+        elif what.startswith("chunk:") or what.startswith("end:"):
+            kind, rest = what.split(":", 1)
+            path, n = (rest.rsplit(":", 1) + ["0"])[:2] if kind == "chunk" else (rest, "0")
+            i = records.index(find_entry(records, enc(path))) + 1
+            want = T_CHUNK if kind == "chunk" else T_END
+            hits = [r for r in records[i:] if r["type"] in (T_CHUNK, T_END)]
+            hits = hits[:next(k for k, r in enumerate(hits) if r["type"] == T_END) + 1]
+            hits = [r for r in hits if r["type"] == want]
+            if len(hits) <= int(n):
+                raise Fail("no such record: %s" % what)
+            rec = hits[int(n)]
+        else:
+            rec = find_entry(records, enc(what))
+        a, b = rec["body"]
+        buf[(a + b) // 2] ^= 0x04
     elif cmd == "flip-byte":
         # A flip, never an overwrite: writing a fixed value leaves the
         # archive intact whenever the byte already had it (a hash byte does,

@@ -277,8 +277,18 @@ class archive_reader {
   // naming the record it leaves out or the item that overlaps. Moves the
   // read position.
   status verify_index(const archive_index& index);
+  // Where the record that next() read last (or failed on) begins.
+  uint64_t record_offset() const { return record_offset_; }
+  // Resynchronisation after damage (§3): from offset `from` (not before the
+  // last record's start on a pipe), the read position moves to the first
+  // Model_Record, Entry_Header or Block_Header whose size is within the
+  // limits and whose checksum holds, and returns its offset; truncated when
+  // the input ends first. The scan holds at most a record's worth of input.
+  result<uint64_t> resync(uint64_t from);
 
  private:
+  result<size_t> pull(void* data, size_t size);  // look-ahead bytes first, then the source
+  bool fill(size_t need);                        // look-ahead of at least need bytes; false at end
   status read_exact(void* data, size_t size);
   status read_appending(std::vector<uint8_t>& out, uint64_t size);
   status skip(uint64_t size);
@@ -288,6 +298,13 @@ class archive_reader {
   uint64_t offset_ = 0;
   uint16_t version_ = format_version;
   bool done_ = false;
+  // Bytes read from the source but not consumed yet (resync's look-ahead,
+  // and a failed record's bytes given back for it): ahead_[ahead_pos_..].
+  std::vector<uint8_t> ahead_;
+  size_t ahead_pos_ = 0;
+  // The head and body of the record begun last, to rescan them on a pipe.
+  std::vector<uint8_t> record_head_;
+  uint64_t record_offset_ = 0;
 };
 
 }  // namespace v1

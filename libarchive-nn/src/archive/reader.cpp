@@ -72,6 +72,25 @@ struct model_slot {
 
 std::string hash_text(const model_hash& h) { return nn::hash_hex(h); }
 
+// Damage to the archive's structure that a resync can step over (§3): a
+// record that fails its checksum or its checks, or one out of place.
+// Truncation, I/O and the visitor's own errors end the reading.
+bool resyncable(const error& e) {
+  switch (e.code) {
+    case errc::header_corrupt:
+    case errc::reserved_bits_set:
+    case errc::record_type_unknown:
+    case errc::limit_exceeded:
+    case errc::field_invalid:
+    case errc::entry_corrupt:
+    case errc::chunk_corrupt:
+    case errc::block_corrupt:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // Decodes and validates a Block_Header's Member_Table (§6.4, §6.5).
 result<std::vector<block_member>> block_members(const record& rec, const reader_limits& limits) {
   chunk_header table;
@@ -377,6 +396,11 @@ class archive_decoder {
     b.header = rec.block;
     b.offset = rec.offset;
     const std::string where = "block " + std::to_string(b.header.block_id) + " at offset " + std::to_string(rec.offset);
+    if (resynced_) {
+      // After a resync the blocks skipped over are unknown: take the id.
+      resynced_ = false;
+      next_block_id_ = b.header.block_id;
+    }
     if (b.header.block_id != next_block_id_) {
       damaged(make_error(errc::block_corrupt, where + ": expected block id " + std::to_string(next_block_id_)));
       next_block_id_ = b.header.block_id + 1;
@@ -529,28 +553,65 @@ class archive_decoder {
   }
 
   status run_sequential() {
+    status first_damage = ok_status();
+    uint64_t landed = UINT64_MAX;  // where the last resync resumed
+    // After damage: the next intact Model, Entry_Header or Block_Header
+    // record (§3's resync rule). Damage outside an entry is reported with
+    // where reading resumed (an entry's own error names it). False: nothing
+    // intact follows, the reading ends with the first damage.
+    auto resync = [&](const error& err, bool in_entry) -> bool {
+      if (first_damage.ok()) first_damage = err;
+      uint64_t from = rd_.record_offset();
+      if (from == landed) ++from;  // the record found last time is the bad one
+      auto at = rd_.resync(from);
+      if (!at.ok()) {
+        if (!in_entry) damaged(err);
+        return false;
+      }
+      landed = at.value();
+      resynced_ = true;
+      if (!in_entry)
+        damaged(make_error(err.code, err.message + "; reading resumed at the next intact record, offset " +
+                                         std::to_string(landed) + " (" + std::to_string(landed - from) +
+                                         " bytes skipped)"));
+      return true;
+    };
+    auto fatal = [&](status st) { return first_damage.ok() ? st : first_damage; };
     for (;;) {
       auto rec = rd_.next(true);
-      if (!rec.ok()) return std::move(rec).err();
+      if (!rec.ok()) {
+        if (!resyncable(rec.err())) return fatal(std::move(rec).err());
+        if (!resync(rec.err(), false)) return first_damage;
+        continue;
+      }
       switch (rec->type) {
-        case record_type::index: return ok_status();
+        case record_type::index: return first_damage;
         case record_type::model: load_model(rec->model); break;
-        case record_type::block_header: ANN_TRY(read_block_sequential(rec.value())); break;
+        case record_type::block_header: {
+          status st = read_block_sequential(rec.value());
+          if (st.ok()) break;
+          if (!resyncable(st.err())) return fatal(st);
+          if (!resync(st.err(), true)) return first_damage;
+          break;
+        }
         case record_type::entry_header: {
           ANN_TRY(begin_entry(rec->entry));
           const bool wanted = std::get<begin_item>(queue_.back()).wanted;
           status st = read_entry_body(rec->entry, wanted);
           if (!st.ok()) {
-            // Lost sync inside the archive: the entry fails, reading stops.
+            // Lost sync inside the entry: it fails; reading resumes at the
+            // next intact record.
             queue_.emplace_back(end_item{0, false, st});
-            return st;
+            if (!resyncable(st.err())) return fatal(st);
+            if (!resync(st.err(), true)) return first_damage;
           }
           break;
         }
-        default:
-          return make_error(errc::entry_corrupt,
-                            "record of type " + std::to_string(int(rec->type)) + " outside an entry at offset " +
-                                std::to_string(rec->offset));
+        default: {
+          error err = make_error(errc::entry_corrupt, "record of type " + std::to_string(int(rec->type)) +
+                                                          " outside an entry at offset " + std::to_string(rec->offset));
+          if (!resync(err, false)) return first_damage;
+        }
       }
     }
   }
@@ -696,6 +757,7 @@ class archive_decoder {
   thread_pool pool_;
   std::map<uint8_t, model_slot> models_;
   uint64_t next_block_id_ = 1;
+  bool resynced_ = false;  // the next block's id is taken as it is
   std::deque<item> queue_;
   size_t in_flight_ = 0;
   uint64_t work_spent_ = 0;  // decode_work of the chunks decoded so far (§15's work budget)
@@ -864,9 +926,23 @@ result<std::vector<index_entry>> list_archive(byte_source& source, const read_op
     pending_block.clear();
     chunk_sizes.clear();
   };
+  uint64_t landed = UINT64_MAX;  // where the last resync resumed
   for (;;) {
     const uint64_t at = rd.offset();
     auto next = rd.next(false);
+    if (!next.ok() && problems && resyncable(next.err())) {
+      // As the decoder does (§3): the damage joins the problems, the
+      // listing goes on from the next intact record.
+      flush_block(at);
+      block_left = 0;
+      uint64_t from = rd.record_offset();
+      if (from == landed) ++from;
+      auto resumed = rd.resync(from);
+      problems->push_back(std::move(next).err());
+      if (!resumed.ok()) return out;
+      landed = resumed.value();
+      continue;
+    }
     if (!next.ok()) {
       flush_block(at);
       // A damaged index does not make the scanned listing wrong.
