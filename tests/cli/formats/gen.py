@@ -190,7 +190,8 @@ def jpeg_file(path, w=256, h=192, cut=False):
 if __name__ == "__main__":
     kind, out = sys.argv[1], sys.argv[2]
     {"ppm": ppm, "pgm": pgm, "wav": wav, "wav2": lambda p: wav(p, 2), "bmp": bmp,
-     "bmp-top": lambda p: bmp(p, top_down=True), "png": png_file,
+     "bmp-top": lambda p: bmp(p, top_down=True),
+     "bmp-large": lambda p: bmp(p, 1200, 1000), "png": png_file,
      "png-stored": lambda p: png_file(p, stored_blocks=True),
      "png16": lambda p: png_file(p, depth=16, color=0), "jpeg": jpeg_file,
      "jpeg-cut": lambda p: jpeg_file(p, cut=True)}[kind](out)
