@@ -30,10 +30,10 @@ std::string long_line(const archive_nn::entry_header& h, bool numeric_owner, con
   if (h.type == archive_nn::entry_type::hardlink) tail += " link to " + printable_name(h.link);
   char sizes[64];
   if (coded_size)
-    std::snprintf(sizes, sizeof sizes, "%12llu %12llu", static_cast<unsigned long long>(h.size),
+    std::snprintf(sizes, sizeof sizes, "%12llu %12llu", static_cast<unsigned long long>(h.apparent_size()),
                   static_cast<unsigned long long>(*coded_size));
   else
-    std::snprintf(sizes, sizeof sizes, "%12llu", static_cast<unsigned long long>(h.size));
+    std::snprintf(sizes, sizeof sizes, "%12llu", static_cast<unsigned long long>(h.apparent_size()));
   return mode_string(h) + " " + printable_name(owner_text(h, numeric_owner)) + " " + sizes + " " + when + " " + tail;
 }
 

@@ -15,6 +15,7 @@ namespace nntar {
 struct walk_item {
   std::string fs_path;   // where to read it
   archive_nn::entry_header header;  // path is the archive name
+  bool maybe_sparse = false;  // a file with fewer blocks than its size: it may have holes
 };
 
 // Visits each input and, depth first in byte order of names, everything below

@@ -10,6 +10,7 @@
 
 #include "cleanup.hpp"
 #include "deep_path.hpp"
+#include "sparse_file.hpp"
 #include "fs_walk.hpp"
 #include "modes.hpp"
 
@@ -127,7 +128,17 @@ int mode_create(const options& o, display& out) {
                                       "cannot open: " + std::string(std::strerror(errno)));
       return archive_nn::make_owning_file_source(in, fs_path);
     };
-    archive_nn::status fst = creator.add_file(it.header, open);
+    archive_nn::status fst = archive_nn::ok_status();
+    int sparse_fd = it.maybe_sparse ? open_deep(fs_path, O_RDONLY | O_CLOEXEC) : -1;
+    std::vector<archive_nn::data_extent> extents;
+    if (sparse_fd >= 0 && find_data_extents(sparse_fd, it.header.size, extents)) {
+      // Holes: only the data is read and archived (the sparse transform).
+      auto data = make_extents_source(sparse_fd, extents);
+      fst = creator.add_sparse_file(it.header, extents, *data);
+    } else {
+      if (sparse_fd >= 0) close(sparse_fd);
+      fst = creator.add_file(it.header, open);
+    }
     if (!fst.ok()) {
       if (fst.err().level() == archive_nn::severity::entry) {
         out.error(o.archive, fst.err());

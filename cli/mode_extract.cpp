@@ -213,6 +213,17 @@ class extractor : public archive_nn::entry_visitor {
     return archive_nn::ok_status();
   }
 
+  // A sparse entry's hole: skipped over (the length is set when the file is
+  // finished), written as zeros only to standard output.
+  status hole(uint64_t size) override {
+    if (test_ || fd_ < 0) return archive_nn::ok_status();
+    if (o_.to_stdout) return entry_visitor::hole(size);
+    if (lseek(fd_, static_cast<off_t>(size), SEEK_CUR) < 0)
+      return make_error(errc::io_write_failed, std::string("seek failed: ") + std::strerror(errno));
+    written_ += size;
+    return archive_nn::ok_status();
+  }
+
   status write_all(const uint8_t* data, size_t size) {
     while (size > 0) {
       const ssize_t n = ::write(fd_, data, size);

@@ -90,7 +90,7 @@ const char* type_name(archive_nn::entry_type t) {
 
 
 const char* transform_name(uint8_t t) {
-  static const char* names[] = {"raw", "pnm", "wav_pcm16", "bmp24", "png", "jpeg"};  // spec/archive_format.md §11
+  static const char* names[] = {"raw", "pnm", "wav_pcm16", "bmp24", "png", "jpeg", "sparse"};  // spec/archive_format.md §11
   return t < sizeof names / sizeof names[0] ? names[t] : "unknown";
 }
 
@@ -157,6 +157,9 @@ int mode_list(const options& o, display& out) {
       if (!h.link.empty()) std::printf(", \"link\": \"%s\"", json_escape(h.link).c_str());
       if (!h.link.empty() && !valid_utf8(h.link)) std::printf(", \"link_hex\": \"%s\"", hex(h.link).c_str());
       if (e.block_id) std::printf(", \"block\": %llu", static_cast<unsigned long long>(e.block_id));
+      // A sparse entry: "size" is the stream (map and data), as for every
+      // transform; the file's size with its holes is "apparent_size".
+      if (h.transform == 6) std::printf(", \"apparent_size\": %llu", static_cast<unsigned long long>(h.apparent_size()));
       if (h.has_attributes) {
         std::printf(", \"uid\": %u, \"gid\": %u, \"user\": \"%s\", \"group\": \"%s\", \"xattrs\": [", h.uid, h.gid,
                     json_escape(h.user).c_str(), json_escape(h.group).c_str());

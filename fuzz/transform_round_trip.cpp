@@ -5,6 +5,7 @@
 // silently). Often the input is dressed as a BMP/WAV/PNM so the parsers get
 // past their magic.
 #include "fuzz_helpers.hpp"
+#include "transform/sparse.hpp"
 #include "transform/transform.hpp"
 
 using fuzz::put_le;
@@ -109,5 +110,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   tf::modality what;
   const std::vector<uint8_t> stream = tf::model_stream(p, n, &what);
   FUZZ_ASSERT(stream.size() == l.payload_size && what == l.what);
+  // The sparse map (§11.6) from the raw input: a map that decodes is
+  // canonical (re-encodes to the same bytes) and describes its file.
+  {
+    tf::sparse_map m;
+    if (tf::decode_sparse_map(data, size, tf::any_payload, m).empty()) {
+      FUZZ_ASSERT_MSG(tf::check_sparse_map(m).empty(), "a decoded sparse map breaks its rules");
+      const std::vector<uint8_t> again = tf::encode_sparse_map(m);
+      FUZZ_ASSERT_MSG(again.size() == size && std::equal(again.begin(), again.end(), data), "sparse map not canonical");
+    }
+  }
   return 0;
 }

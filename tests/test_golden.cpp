@@ -53,7 +53,7 @@ class collector : public entry_visitor {
   std::vector<golden::entry> entries;
   std::vector<error> errors;
   bool begin_entry(const entry_header& e) override {
-    cur_ = golden::entry{e, {}};
+    cur_ = golden::entry{e, {}, false, {}};
     return true;
   }
   status write(const uint8_t* d, size_t n) override {

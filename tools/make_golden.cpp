@@ -42,7 +42,7 @@ class collector : public archive_nn::entry_visitor {
   std::vector<golden::entry> entries;
   bool failed = false;
   bool begin_entry(const archive_nn::entry_header& e) override {
-    cur_ = golden::entry{e, {}};
+    cur_ = golden::entry{e, {}, false, {}};
     return true;
   }
   archive_nn::status write(const uint8_t* d, size_t n) override {
@@ -139,12 +139,13 @@ struct raw_archive {
 
   // A file entry of one chunk, written as given (any codec, any payload).
   void file(const std::string& path, archive_nn::chunk_header c, const std::vector<uint8_t>& payload,
-            uint64_t entry_checksum) {
+            uint64_t entry_checksum, const std::function<void(archive_nn::entry_header&)>& edit = nullptr) {
     archive_nn::entry_header e;
     e.type = archive_nn::entry_type::file;
     e.path = path;
     e.mode = 0644;
     e.size = c.size_original;
+    if (edit) edit(e);
     archive_nn::index_entry ie;
     ie.entry_offset = bytes.size();
     ie.header = e;
@@ -318,6 +319,23 @@ bool write_solid_errors(const std::string& errs) {
     r.file("bomb.txt", c, payload, 0);
     r.directory(d1);
     ok &= write_file(errs + "limit_exceeded__mix_work_bomb.nna", r.finish());
+  }
+  {  // A sparse entry whose map puts an extent past the file's end: refused
+     // (transform_failed) before anything is written where it points.
+    raw_archive r;
+    const std::vector<uint8_t> map = {1, 0x90, 0x4e /* file size 10000 */, 1, 0xa0, 0x9c, 0x01 /* hole 20000 */, 4};
+    std::vector<uint8_t> stream = map;
+    for (char ch : std::string("data")) stream.push_back(static_cast<uint8_t>(ch));
+    archive_nn::chunk_header c;
+    c.size_original = stream.size();
+    c.content_checksum = archive_nn::xxh64(stream.data(), stream.size());
+    r.file("sparse.img", c, stream, archive_nn::xxh64(stream.data(), stream.size()), [&](archive_nn::entry_header& e) {
+      e.transform = 6;
+      e.transform_header_size = map.size();
+      e.transform_payload_size = 10000;
+    });
+    r.directory(d1);
+    ok &= write_file(errs + "transform_failed__sparse_extent_past_end.nna", r.finish());
   }
   {  // An Index that lists one entry twice: never decoded twice, reported.
     raw_archive r;

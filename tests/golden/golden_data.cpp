@@ -489,6 +489,30 @@ std::vector<case_spec> cases(const archive_nn::model_handle& tiny) {
     out.push_back(c);
   }
   {
+    // Format version 3: sparse files (transform 6): data between holes, a
+    // file that starts and ends with a hole, one that is all hole; loose
+    // entries beside a solid block.
+    case_spec c;
+    c.name = "sparse";
+    c.solid_block = uint64_t(16) << 20;
+    auto sparse = [](const std::string& path, uint64_t size, std::vector<archive_nn::data_extent> extents, int seed) {
+      entry e = file(path, std::vector<uint8_t>(static_cast<size_t>(size), 0));
+      const std::vector<uint8_t> text = prose(static_cast<size_t>(size), seed);
+      for (const archive_nn::data_extent& x : extents)
+        std::copy(text.begin() + static_cast<std::ptrdiff_t>(x.offset),
+                  text.begin() + static_cast<std::ptrdiff_t>(x.offset + x.length),
+                  e.data.begin() + static_cast<std::ptrdiff_t>(x.offset));
+      e.sparse = true;
+      e.extents = std::move(extents);
+      return e;
+    };
+    c.entries.push_back(file("README", prose(900, 50)));
+    c.entries.push_back(sparse("disk.img", 300000, {{0, 4096}, {65536, 8192}, {200000, 1000}}, 51));
+    c.entries.push_back(sparse("holes-around", 100000, {{40960, 4096}}, 52));
+    c.entries.push_back(sparse("all-hole", 70000, {}, 53));
+    out.push_back(c);
+  }
+  {
     // Members straddle chunk boundaries: 1000-byte chunks of one block.
     case_spec c;
     c.name = "solid_chunks";
@@ -561,6 +585,13 @@ std::vector<uint8_t> build(const case_spec& c, const archive_nn::model_handle& t
     archive_nn::status st = archive_nn::ok_status();
     if (e.header.type != entry_type::file) {
       st = cr.add_entry(e.header);
+    } else if (e.sparse) {
+      std::vector<uint8_t> data;
+      for (const archive_nn::data_extent& x : e.extents)
+        data.insert(data.end(), e.data.begin() + static_cast<std::ptrdiff_t>(x.offset),
+                    e.data.begin() + static_cast<std::ptrdiff_t>(x.offset + x.length));
+      auto src = archive_nn::make_memory_source(data.data(), data.size());
+      st = cr.add_sparse_file(e.header, e.extents, *src);
     } else if (c.solid_block) {
       const std::vector<uint8_t>* data = &e.data;
       st = cr.add_file(e.header, [data]() -> archive_nn::result<std::unique_ptr<archive_nn::byte_source>> {

@@ -12,7 +12,10 @@ namespace golden {
 
 struct entry {
   archive_nn::entry_header header;
-  std::vector<uint8_t> data;
+  std::vector<uint8_t> data;  // the whole file, holes as zeros
+  // A sparse file (added with add_sparse_file): where its data lies.
+  bool sparse = false;
+  std::vector<archive_nn::data_extent> extents;
 };
 
 struct case_spec {

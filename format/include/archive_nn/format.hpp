@@ -70,7 +70,7 @@ struct entry_header {
   std::string path;   // relative, '/'-separated UTF-8
   std::string link;   // symlink target or hard-link target path
   uint64_t transform_header_size = 0;   // only when transform != 0
-  uint64_t transform_payload_size = 0;  // only when transform != 0
+  uint64_t transform_payload_size = 0;  // only when transform != 0; sparse (6): the file's size, holes included
   // §5.1 (version 3): owner and extended attributes. Without them (older
   // archives, library users that set none) extraction leaves ownership and
   // attributes to the extracting process.
@@ -78,6 +78,11 @@ struct entry_header {
   uint32_t uid = 0, gid = 0;
   std::string user, group;     // names, <= 255 bytes each; empty: unknown
   std::vector<xattr> xattrs;   // strictly increasing names
+
+  // The size of the file the entry extracts to where the header tells it:
+  // a sparse entry's size with its holes (§11.6); otherwise Size (for png
+  // and jpeg entries that is the stream's, §11).
+  uint64_t apparent_size() const { return transform == 6 ? transform_payload_size : size; }
 };
 
 // §6 Chunk.

@@ -107,6 +107,12 @@ struct block_stats {
   uint64_t bytes_coded = 0;     // member table and chunk payloads
 };
 
+// Where a sparse file's data lies (the rest are holes): byte offset, length.
+struct data_extent {
+  uint64_t offset = 0, length = 0;
+  bool operator==(const data_extent& o) const { return offset == o.offset && length == o.length; }
+};
+
 // Opens a file's content when the creator is ready to read it.
 using content_opener = std::function<result<std::unique_ptr<byte_source>>()>;
 
@@ -127,6 +133,12 @@ class ARCHIVE_NN_API archive_creator {
   // it is opened and added at once. Problems with single files (cannot open,
   // changed size) do not stop the archive: see entry_errors().
   status add_file(entry_header meta, content_opener open);
+  // A file with holes (transform sparse, spec §11.6; format version 3):
+  // meta.size is the file's size, holes included; `data` yields the bytes of
+  // the extents one after the other (increasing, non-empty, separated by
+  // holes). Written at once as its own entry; only the data is read and
+  // coded. An entry-severity error when the data came short (zero-padded).
+  status add_sparse_file(entry_header meta, const std::vector<data_extent>& extents, byte_source& data);
   status finish();
   // Per codec id (index = Codec_Id).
   const std::vector<codec_stats>& stats() const;
@@ -178,6 +190,10 @@ class entry_visitor {
   virtual bool begin_entry(const entry_header& e) = 0;
   // Decoded content of the current file entry, in order.
   virtual status write(const uint8_t* data, size_t size) = 0;
+  // A hole of a sparse entry (transform sparse): `size` zero bytes at this
+  // point of the content, which a file system can leave unallocated. The
+  // default writes the zeros.
+  virtual status hole(uint64_t size);
   // Called once per wanted entry; st is the entry's outcome (checksums verified).
   virtual void end_entry(const entry_header& e, const status& st) = 0;
   // A part of the archive whose entries cannot even be named was damaged

@@ -14,6 +14,7 @@
 #include "model/model.hpp"
 #include "transform/jpeg.hpp"
 #include "transform/png.hpp"
+#include "transform/sparse.hpp"
 
 namespace archive_nn {
 inline namespace v1 {
@@ -629,6 +630,83 @@ status archive_creator::impl::add_immediate(entry_header meta, byte_source& cont
   ANN_TRY(p.drain(false));
   ANN_RETURN_ERROR_IF(changed, source_changed, meta.path + ": file changed size while being read (archived " +
                                                    std::to_string(total) + " bytes, zero-padded)");
+  return ok_status();
+}
+
+status archive_creator::add_sparse_file(entry_header meta, const std::vector<data_extent>& extents, byte_source& data) {
+  impl& p = *p_;
+  meta.type = entry_type::file;
+  transform::sparse_map map;
+  map.file_size = meta.size;
+  map.extents = extents;
+  const std::string why = transform::check_sparse_map(map);
+  ANN_RETURN_ERROR_IF(!why.empty(), internal, "archive_creator misuse: '" + meta.path + "': " + why);
+  const std::vector<uint8_t> map_bytes = transform::encode_sparse_map(map);
+  ANN_RETURN_ERROR_IF(map_bytes.size() > transform::sparse_map_max, limit_exceeded,
+                      "'" + meta.path + "': " + std::to_string(extents.size()) + " extents are more than a sparse map holds");
+  const uint64_t data_size = map.data_size();
+  // The data is coded as any file's bytes would be: its kind (text or
+  // binary) from its first MiB.
+  std::vector<uint8_t> prefix(static_cast<size_t>(std::min<uint64_t>(data_size, prefix_size)));
+  ANN_TRY_ASSIGN(size_t got, read_full(data, prefix.data(), prefix.size()));
+  uint64_t short_by = prefix.size() - got;
+  std::fill(prefix.begin() + static_cast<std::ptrdiff_t>(got), prefix.end(), 0);
+  const transform::layout seen = transform::analyze(prefix.data(), got, data_size);
+  transform::layout lay;
+  lay.k = transform::kind::sparse;
+  lay.what = seen.k == transform::kind::raw ? seen.what : transform::modality::binary;
+  lay.header_size = map_bytes.size();
+  lay.payload_size = data_size;
+  meta.size = map_bytes.size() + data_size;
+  meta.transform = static_cast<uint8_t>(transform::kind::sparse);
+  meta.transform_header_size = lay.header_size;
+  meta.transform_payload_size = map.file_size;  // sparse: the file's size (§11.6)
+
+  // Entry_Checksum covers the stream (map and data), not the holes (§11.6).
+  XXH64_state_t* hs = XXH64_createState();
+  XXH64_reset(hs, 0);
+  p.queue.emplace_back(begin_item{meta, data_size > 0 && impl::offers_model(p.plan_for(lay, true))});
+  size_t map_at = 0, prefix_at = 0;
+  auto pull_map = [&](uint8_t* dst, size_t n) -> status {
+    std::copy(map_bytes.begin() + static_cast<std::ptrdiff_t>(map_at),
+              map_bytes.begin() + static_cast<std::ptrdiff_t>(map_at + n), dst);
+    map_at += n;
+    XXH64_update(hs, dst, n);
+    return ok_status();
+  };
+  auto pull_data = [&](uint8_t* dst, size_t n) -> status {
+    const size_t from_prefix = std::min(n, prefix.size() - prefix_at);
+    std::copy(prefix.begin() + static_cast<std::ptrdiff_t>(prefix_at),
+              prefix.begin() + static_cast<std::ptrdiff_t>(prefix_at + from_prefix), dst);
+    prefix_at += from_prefix;
+    if (from_prefix < n) {
+      ANN_TRY_ASSIGN(size_t r, read_full(data, dst + from_prefix, n - from_prefix));
+      if (r < n - from_prefix) {
+        std::fill(dst + from_prefix + r, dst + n, 0);
+        short_by += n - from_prefix - r;
+      }
+    }
+    XXH64_update(hs, dst, n);
+    return ok_status();
+  };
+  status st = p.add_segment(lay.header_size, p.plan_for(lay, false), p.classic_chunk_size(), pull_map);
+  if (st.ok()) {
+    const chunk_plan plan = p.plan_for(lay, true);
+    const bool nn = p.opt.model && !plan.candidates.empty() && plan.candidates[0] == methods::codec_id::nn;
+    st = p.add_segment(lay.payload_size, plan, nn ? p.nn_chunk_size() : p.classic_chunk_size(), pull_data);
+  }
+  bool changed = short_by != 0;
+  if (st.ok()) {
+    uint8_t extra;
+    auto more = read_full(data, &extra, 1);
+    changed = changed || (more.ok() && more.value() != 0);
+  }
+  const uint64_t checksum = XXH64_digest(hs);
+  XXH64_freeState(hs);
+  if (!st.ok()) return st;
+  p.queue.emplace_back(end_item{checksum});
+  ANN_TRY(p.drain(false));
+  ANN_RETURN_ERROR_IF(changed, source_changed, meta.path + ": file changed while being read (its data was archived zero-padded)");
   return ok_status();
 }
 

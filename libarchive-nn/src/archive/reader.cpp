@@ -13,6 +13,7 @@
 #include "model/model.hpp"
 #include "transform/jpeg.hpp"
 #include "transform/png.hpp"
+#include "transform/sparse.hpp"
 #include "transform/transform.hpp"
 
 namespace archive_nn {
@@ -688,10 +689,16 @@ class archive_decoder {
         cur_layout_ = transform::layout{};
         cur_layout_.k = static_cast<transform::kind>(cur_.transform);
         cur_layout_.header_size = cur_.transform ? cur_.transform_header_size : 0;
-        cur_layout_.payload_size = cur_.transform ? cur_.transform_payload_size : cur_.size;
+        cur_layout_.payload_size = cur_layout_.k == transform::kind::sparse ? cur_.size - cur_layout_.header_size
+                                   : cur_.transform                         ? cur_.transform_payload_size
+                                                                            : cur_.size;
         cur_layout_.trailer_size = cur_.size - cur_layout_.header_size - cur_layout_.payload_size;
         buffered_ = cur_layout_.k == transform::kind::bmp24 || cur_layout_.k == transform::kind::png ||
                     cur_layout_.k == transform::kind::jpeg;
+        sparse_ = transform::sparse_map{};
+        sparse_ready_ = false;
+        sparse_next_ = 0;
+        sparse_pos_ = sparse_left_ = 0;
         if (cur_wanted_ && buffered_ && cur_.size > inverse_buffer_max)
           fail(make_error(errc::limit_exceeded, std::string(transform::kind_name(cur_layout_.k)) + " entry larger than 256 MiB"));
         // The stream and the rebuilt file are both held: within the budget.
@@ -721,12 +728,66 @@ class archive_decoder {
       return;
     }
     XXH64_update(hash_, data, n);
+    if (cur_layout_.k == transform::kind::sparse) return deliver_sparse(data, n);
     status st = visitor_.write(data, n);
     if (!st.ok()) fail(st.err());
   }
 
+  // A sparse entry (§11.6): the map is collected first; then each data byte
+  // goes to its extent and the holes between to visitor_.hole(), streamed.
+  void deliver_sparse(const uint8_t* data, size_t n) {
+    while (n > 0 && cur_ok_) {
+      if (!sparse_ready_) {
+        const size_t take = std::min<size_t>(n, static_cast<size_t>(cur_layout_.header_size) - buffer_.size());
+        buffer_.insert(buffer_.end(), data, data + take);
+        data += take;
+        n -= take;
+        if (buffer_.size() == cur_layout_.header_size) {
+          const std::string why =
+              transform::decode_sparse_map(buffer_.data(), buffer_.size(), cur_layout_.payload_size, sparse_);
+          if (!why.empty()) return fail(make_error(errc::transform_failed, why));
+          if (sparse_.file_size != cur_.transform_payload_size)
+            return fail(make_error(errc::transform_failed, "sparse map: its file size differs from the entry's"));
+          sparse_ready_ = true;
+          buffer_.clear();
+        }
+        continue;
+      }
+      if (sparse_left_ == 0) {  // the next extent, after its hole
+        if (sparse_next_ >= sparse_.extents.size())
+          return fail(make_error(errc::transform_failed, "sparse entry: data beyond its map"));
+        const data_extent& e = sparse_.extents[sparse_next_++];
+        if (e.offset > sparse_pos_) {
+          status st = visitor_.hole(e.offset - sparse_pos_);
+          if (!st.ok()) return fail(st.err());
+        }
+        sparse_pos_ = e.offset;
+        sparse_left_ = e.length;
+      }
+      const size_t take = static_cast<size_t>(std::min<uint64_t>(n, sparse_left_));
+      status st = visitor_.write(data, take);
+      if (!st.ok()) return fail(st.err());
+      sparse_pos_ += take;
+      sparse_left_ -= take;
+      data += take;
+      n -= take;
+    }
+  }
+
+  // The hole after a sparse entry's last extent.
+  void finish_sparse() {
+    if (!sparse_ready_) return fail(make_error(errc::transform_failed, "sparse entry: its map is incomplete"));
+    if (sparse_left_ != 0 || sparse_next_ != sparse_.extents.size())
+      return fail(make_error(errc::transform_failed, "sparse entry: data missing"));
+    if (sparse_.file_size > sparse_pos_) {
+      status st = visitor_.hole(sparse_.file_size - sparse_pos_);
+      if (!st.ok()) fail(st.err());
+    }
+  }
+
   void finish_entry(const end_item& e) {
     if (!e.st.ok()) fail(e.st.err());
+    if (cur_ok_ && cur_layout_.k == transform::kind::sparse) finish_sparse();
     if (cur_ok_ && buffered_) {
       std::vector<uint8_t> original;
       const bool undone =
@@ -770,7 +831,11 @@ class archive_decoder {
   bool cur_wanted_ = false, cur_ok_ = false, buffered_ = false;
   status cur_status_ = ok_status();
   transform::layout cur_layout_;
-  std::vector<uint8_t> buffer_;
+  std::vector<uint8_t> buffer_;  // a buffered entry's stream; a sparse entry's map
+  transform::sparse_map sparse_;  // a sparse entry's map, once read
+  bool sparse_ready_ = false;
+  size_t sparse_next_ = 0;                       // the next extent
+  uint64_t sparse_pos_ = 0, sparse_left_ = 0;    // file position written up to; bytes left of the extent
   XXH64_state_t* hash_ = XXH64_createState();
 
  public:
@@ -778,6 +843,16 @@ class archive_decoder {
 };
 
 }  // namespace
+
+status entry_visitor::hole(uint64_t size) {
+  static const uint8_t zeros[65536] = {};
+  while (size > 0) {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(size, sizeof zeros));
+    ANN_TRY(write(zeros, n));
+    size -= n;
+  }
+  return ok_status();
+}
 
 status read_archive(byte_source& source, entry_visitor& visitor, const read_options& options, read_summary* summary) {
   try {

@@ -235,6 +235,7 @@ const char* kind_name(kind k) {
     case kind::bmp24: return "bmp24";
     case kind::png: return "png";
     case kind::jpeg: return "jpeg";
+    case kind::sparse: return "sparse";
   }
   return "unknown";
 }

@@ -23,6 +23,7 @@ enum class kind : uint8_t {
   png = 4,        // PNG, 8-bit, zlib-rebuildable: descriptor and chunks, pixels unfiltered (transform/png.hpp,
                   // in the codec library: it needs zlib, which this dependency-free part does not link)
   jpeg = 5,       // JPEG transcoded by libjxl to JPEG XL with reconstruction data (transform/jpeg.hpp, codec library)
+  sparse = 6,     // a file with holes: its map, then its data (transform/sparse.hpp; format version 3)
 };
 
 // The transformed stream is header || payload || trailer, each a byte range
