@@ -68,7 +68,7 @@ namespace {
 // (f, C, T) take the next arguments in order (GNU tar's "old options").
 std::vector<std::string> expand_old_style(int argc, const char* const* argv) {
   std::vector<std::string> args(argv, argv + argc);
-  if (argc < 2 || argv[1][0] == '-' || std::strspn(argv[1], "cxtvfCThkOPpqjzJ0123456789") != std::strlen(argv[1]) ||
+  if (argc < 2 || argv[1][0] == '-' || std::strspn(argv[1], "cxtvfCThkOPpqjzJS0123456789") != std::strlen(argv[1]) ||
       std::strpbrk(argv[1], "cxt") == nullptr)
     return args;
   std::vector<std::string> out = {args[0]};
@@ -137,6 +137,7 @@ archive_nn::result<options> parse_options(int argc_in, const char* const* argv_i
     ("skip-old-files", "extract: never replace existing files; skip them silently (tar)")
     ("overwrite", "extract: replace existing files (the default) (tar)")
     ("totals", "print the bytes processed at the end (tar)")
+    ("sparse,S", "accepted for tar: files with holes are always archived as their data and a map")
     ("preserve-permissions,p", "extract: modes as stored, not reduced by the umask (the default for root) (tar)")
     ("same-owner", "extract: give files their stored owners (the default for root) (tar)")
     ("no-same-owner", "extract: files belong to the extracting user; no set-id bits (the default for users) (tar)")
