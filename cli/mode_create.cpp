@@ -90,6 +90,20 @@ int mode_create(const options& o, display& out) {
       [&](const std::string& e) { out.error("", archive_nn::make_error(archive_nn::errc::io_open_failed, e)); });
   uint64_t total = 0;
   for (const walk_item& it : items) total += it.header.size;
+  // Nothing could be read: an existing archive of that name is not replaced
+  // by an empty one (a mistyped name must not cost the last backup).
+  if (items.empty() && !inputs_ok && !to_stdout) {
+    std::fclose(f);
+    std::remove(tmp_path.c_str());
+    clear_temp(temp_slot::archive);
+    struct stat old {};
+    if (stat(archive_path.c_str(), &old) == 0)
+      out.error(o.archive, archive_nn::make_error(archive_nn::errc::io_open_failed,
+                                                  "nothing could be archived; the existing archive is left as it was"));
+    else
+      out.error(o.archive, archive_nn::make_error(archive_nn::errc::io_open_failed, "nothing could be archived; no archive written"));
+    return exit_fatal;
+  }
 
   auto sink = archive_nn::make_file_sink(f, to_stdout ? "stdout" : o.archive);
   archive_nn::create_options co;

@@ -1,5 +1,6 @@
 # Create-side failures: a missing input (exit 2 as in GNU tar, reported even
-# with -q, other inputs archived), an
+# with -q, other inputs archived; when none can be read, an existing archive
+# is left alone), an
 # unwritable archive path (exit 2, nothing left behind), the archive itself
 # among the inputs (skipped with GNU tar's 'file is the archive; not dumped'), '..' and '/' stripped from names with a warning.
 set -eu
@@ -12,6 +13,14 @@ expect_in err.txt "nope" "cannot stat"
 expect_exit 2 err.txt "$NNTAR" -q -cf a.nna src/a nope
 expect_in err.txt "nope" "cannot stat"
 [ "$("$NNTAR" -tf a.nna)" = src/a ] || fail "existing input not archived"
+# Nothing readable at all (a mistyped name): the existing archive is kept,
+# not replaced by an empty one; no archive is made where there was none.
+cp a.nna before.nna
+expect_exit 2 err.txt "$NNTAR" -cf a.nna nope
+expect_in err.txt "nope" "nothing could be archived" "left as it was"
+cmp a.nna before.nna || fail "a failed create replaced the archive"
+expect_exit 2 err.txt "$NNTAR" -cf none.nna nope nada
+[ ! -e none.nna ] || fail "an empty archive was written"
 expect_exit 2 err.txt "$NNTAR" -cf no/such/dir/a.nna src
 expect_in err.txt "no/such/dir/a.nna"
 [ ! -e no ] || fail "directory created"
