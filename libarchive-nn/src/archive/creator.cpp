@@ -28,7 +28,7 @@ struct begin_item {
   bool may_use_model = false;  // a chunk's plan offers it the model (spec §4: its Model_Record comes first)
 };
 struct chunk_item {
-  std::future<result<coded_chunk>> coded;
+  std::shared_future<result<coded_chunk>> coded;  // shared: looked at before it is written
   uint64_t size = 0;
   size_t block = SIZE_MAX;  // index into the block statistics, for chunks of a solid block
 };
@@ -177,6 +177,43 @@ struct archive_creator::impl {
     return window * windows;
   }
 
+  // Whether the entry or block at the front of the queue has a chunk that
+  // the model coded, so that its Model_Record goes before it only then (a
+  // plan offers the model, the chunks may pick another codec). False: not
+  // known yet, try later. Decided when all its chunks are queued and coded
+  // (waited for when `all` or the queue is full); an entry or block too
+  // large for the queue's bound is assumed to use it.
+  bool model_use(bool all, bool& uses) {
+    const bool full = all || chunks_in_flight > 2 * pool.size() + 2;
+    const bool is_block = std::holds_alternative<block_item>(queue.front());
+    size_t block = SIZE_MAX;
+    bool complete = all;  // draining everything: nothing more will be queued
+    std::vector<const chunk_item*> chunks;
+    for (size_t i = 1; i < queue.size(); ++i) {
+      const auto* c = std::get_if<chunk_item>(&queue[i]);
+      if (c && (!is_block || block == SIZE_MAX || c->block == block)) {
+        if (is_block) block = c->block;
+        chunks.push_back(c);
+        continue;
+      }
+      complete = complete || is_block || std::holds_alternative<end_item>(queue[i]);
+      break;
+    }
+    if (!complete) {
+      if (!full) return false;
+      uses = true;  // still being read, and the queue must move
+      return true;
+    }
+    for (const chunk_item* c : chunks)
+      if (!full && c->coded.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+    uses = false;
+    for (const chunk_item* c : chunks) {
+      const result<coded_chunk>& r = c->coded.get();
+      if (!r.ok() || r.value().header.model_id != 0) uses = true;
+    }
+    return true;
+  }
+
   // Writes finished items from the front; with `all`, waits for everything.
   status drain(bool all) {
     while (!queue.empty()) {
@@ -184,9 +221,9 @@ struct archive_creator::impl {
       if (auto* c = std::get_if<chunk_item>(&front)) {
         const bool must_wait = all || chunks_in_flight > 2 * pool.size() + 2;
         if (!must_wait && c->coded.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return ok_status();
-        result<coded_chunk> r = c->coded.get();
+        const result<coded_chunk>& r = c->coded.get();
         --chunks_in_flight;
-        if (!r.ok()) return std::move(r).err();
+        if (!r.ok()) return r.err();
         const coded_chunk& cc = r.value();
         ANN_TRY(writer.add_chunk(cc.header, cc.payload.data()));
         if (c->block != SIZE_MAX) {
@@ -201,10 +238,14 @@ struct archive_creator::impl {
         progress.bytes_out = writer.bytes_written();
         if (opt.progress) opt.progress(progress);
       } else if (auto* b = std::get_if<begin_item>(&front)) {
-        ANN_TRY(write_model_for(b->may_use_model));
+        bool uses = b->may_use_model;
+        if (uses && unwritten_model && !model_use(all, uses)) return ok_status();
+        ANN_TRY(write_model_for(uses));
         ANN_TRY(writer.begin_entry(b->header));
       } else if (auto* blk = std::get_if<block_item>(&front)) {
-        ANN_TRY(write_model_for(blk->may_use_model));
+        bool uses = blk->may_use_model;
+        if (uses && unwritten_model && !model_use(all, uses)) return ok_status();
+        ANN_TRY(write_model_for(uses));
         ANN_TRY(writer.begin_block(blk->header, blk->table.data()));
       } else {
         ANN_TRY(writer.end_entry(std::get<end_item>(front).checksum));
@@ -220,7 +261,7 @@ struct archive_creator::impl {
     ci.block = block;
     ci.coded = pool.submit([data = std::move(data), plan = std::move(plan)] {
       return encode_chunk(data.data(), data.size(), plan);
-    });
+    }).share();
     queue.emplace_back(std::move(ci));
     ++chunks_in_flight;
     return drain(false);
