@@ -98,7 +98,8 @@ struct walker {
       }
       h.type = archive_nn::entry_type::file;
       h.size = static_cast<uint64_t>(st.st_size);
-      it.maybe_sparse = static_cast<uint64_t>(st.st_blocks) * 512 < h.size;
+      it.allocated = static_cast<uint64_t>(st.st_blocks) * 512;
+      it.maybe_sparse = it.allocated < h.size;
       visit(it);
     } else if (S_ISDIR(st.st_mode)) {
       h.type = archive_nn::entry_type::directory;

@@ -16,6 +16,7 @@ struct walk_item {
   std::string fs_path;   // where to read it
   archive_nn::entry_header header;  // path is the archive name
   bool maybe_sparse = false;  // a file with fewer blocks than its size: it may have holes
+  uint64_t allocated = 0;     // bytes its blocks hold (st_blocks x 512), for progress
 };
 
 // Visits each input and, depth first in byte order of names, everything below

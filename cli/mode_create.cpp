@@ -89,7 +89,7 @@ int mode_create(const options& o, display& out) {
       [&](const std::string& w) { out.warning(w); },
       [&](const std::string& e) { out.error("", archive_nn::make_error(archive_nn::errc::io_open_failed, e)); });
   uint64_t total = 0;
-  for (const walk_item& it : items) total += it.header.size;
+  for (const walk_item& it : items) total += it.maybe_sparse ? it.allocated : it.header.size;  // holes are not read
   // Nothing could be read: an existing archive of that name is not replaced
   // by an empty one (a mistyped name must not cost the last backup).
   if (items.empty() && !inputs_ok && !to_stdout) {
