@@ -211,11 +211,14 @@ uint64_t decode_work(const chunk_header& h, const uint8_t* payload, const nn::mo
     case methods::codec_id::mix2:
     case methods::codec_id::mix: {
       // Per byte: the general and image models ~10 µs, audio ~2 µs; set-up:
-      // zeroing the context maps (a unit per byte of table).
+      // zeroing the context maps and the fixed tables (a unit per byte of
+      // the state the memory estimate counts: ~10 ms for the smallest maps,
+      // measured).
       const uint8_t profile =
           h.codec_id != static_cast<uint8_t>(methods::codec_id::mix1) && h.size_coded >= 2 ? payload[1] : 0;
-      uint64_t work = n * (profile == 2 ? 2000 : 10000);
-      if (h.size_coded >= 1 && payload[0] < 40) work += (profile == 1 ? 27 : profile == 2 ? 6 : 18) * (uint64_t(2) << payload[0]);
+      uint64_t work = n * (profile == 2 ? 2000 : 10000) + (uint64_t(16) << 20);
+      if (h.size_coded >= 1 && payload[0] < 40)
+        work += (profile == 1 ? 27 : profile == 2 ? 6 : 18) * (uint64_t(2) << payload[0]) + (uint64_t(1) << payload[0]);
       if (model && h.codec_param > 0) work += n * transformer_work_per_byte(*model, h.codec_param);
       return work;
     }
