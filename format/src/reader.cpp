@@ -185,7 +185,8 @@ result<record> archive_reader::next_record(const std::function<bool(const record
     size_t got = head_len;
     while (got < raw.size()) {
       auto n = pull(raw.data() + got, raw.size() - got);
-      if (!n.ok() || n.value() == 0) break;
+      if (!n.ok()) return std::move(n).err();  // an I/O error, not damage
+      if (n.value() == 0) break;
       got += n.value();
     }
     record_head_.assign(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(got));
