@@ -42,6 +42,10 @@ std::vector<variant> variants_of(const chunk_plan& plan, size_t size) {
     if (id == methods::codec_id::flac && !plan.channels) continue;
     // LZMA's -9e set-up costs ~2 ms, far more than it can save on a tiny chunk.
     if (id == methods::codec_id::lzma && size < 2048 && plan.candidates.size() > 1) continue;
+    // The mix codec's tables (16 MiB and its maps) take ~10 ms to set up;
+    // under 32 bytes (a PPM header) its payload header and coder flush alone
+    // nearly match storing the chunk. (A 54-byte BMP header still gains.)
+    if (methods::is_mix(id) && size < 32 && plan.candidates.size() > 1) continue;
     if (methods::is_mix(id) && plan.model) out.push_back({id, true});
     out.push_back({id, false});
   }
