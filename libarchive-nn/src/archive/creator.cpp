@@ -44,6 +44,31 @@ using item = std::variant<begin_item, chunk_item, end_item, block_item>;
 
 result<size_t> read_full(byte_source& src, uint8_t* data, size_t size);
 
+// A file's bytes as the creator reads them when it has already read a prefix
+// to classify the file: the prefix first, then the rest of the source; what
+// the source lacks (it shrank) is zero-padded and counted in short_by.
+struct prefixed_reader {
+  const std::vector<uint8_t>& prefix;
+  byte_source& rest;
+  size_t prefix_at = 0;
+  uint64_t short_by = 0;
+
+  status read(uint8_t* dst, size_t n) {
+    const size_t from_prefix = std::min(n, prefix.size() - prefix_at);
+    std::copy(prefix.begin() + static_cast<std::ptrdiff_t>(prefix_at),
+              prefix.begin() + static_cast<std::ptrdiff_t>(prefix_at + from_prefix), dst);
+    prefix_at += from_prefix;
+    if (from_prefix < n) {
+      ANN_TRY_ASSIGN(size_t r, read_full(rest, dst + from_prefix, n - from_prefix));
+      if (r < n - from_prefix) {
+        std::fill(dst + from_prefix + r, dst + n, 0);
+        short_by += n - from_prefix - r;
+      }
+    }
+    return ok_status();
+  }
+};
+
 // A file's content read whole: exactly `size` bytes (zero-padded when the
 // file shrank), and whether it changed size while being read.
 struct file_bytes {
@@ -634,21 +659,9 @@ status archive_creator::impl::add_immediate(entry_header meta, byte_source& cont
     }
   } else {
     // Stream: the prefix already read, then the rest of the source.
-    size_t prefix_at = 0;
-    uint64_t short_by = 0;
+    prefixed_reader in{whole, content};
     auto pull = [&](uint8_t* dst, size_t n) -> status {
-      size_t from_prefix = std::min(n, whole.size() - prefix_at);
-      std::copy(whole.begin() + static_cast<std::ptrdiff_t>(prefix_at),
-                whole.begin() + static_cast<std::ptrdiff_t>(prefix_at + from_prefix), dst);
-      prefix_at += from_prefix;
-      size_t filled = from_prefix;
-      if (filled < n) {
-        ANN_TRY_ASSIGN(size_t r, read_full(content, dst + filled, n - filled));
-        if (r < n - filled) {
-          std::fill(dst + filled + r, dst + n, 0);
-          short_by += n - filled - r;
-        }
-      }
+      ANN_TRY(in.read(dst, n));
       XXH64_update(hs, dst, n);
       return ok_status();
     };
@@ -661,7 +674,7 @@ status archive_creator::impl::add_immediate(entry_header meta, byte_source& cont
     if (result_status.ok()) {
       uint8_t extra;
       ANN_TRY_ASSIGN(size_t more, read_full(content, &extra, 1));
-      changed = short_by != 0 || more != 0;
+      changed = in.short_by != 0 || more != 0;
     }
   }
   const uint64_t checksum = XXH64_digest(hs);
@@ -690,7 +703,7 @@ status archive_creator::add_sparse_file(entry_header meta, const std::vector<dat
   // binary) from its first MiB.
   std::vector<uint8_t> prefix(static_cast<size_t>(std::min<uint64_t>(data_size, prefix_size)));
   ANN_TRY_ASSIGN(size_t got, read_full(data, prefix.data(), prefix.size()));
-  uint64_t short_by = prefix.size() - got;
+  const uint64_t short_prefix = prefix.size() - got;
   std::fill(prefix.begin() + static_cast<std::ptrdiff_t>(got), prefix.end(), 0);
   const transform::layout seen = transform::analyze(prefix.data(), got, data_size);
   transform::layout lay;
@@ -707,7 +720,7 @@ status archive_creator::add_sparse_file(entry_header meta, const std::vector<dat
   XXH64_state_t* hs = XXH64_createState();
   XXH64_reset(hs, 0);
   p.queue.emplace_back(begin_item{meta, data_size > 0 && impl::offers_model(p.plan_for(lay, true))});
-  size_t map_at = 0, prefix_at = 0;
+  size_t map_at = 0;
   auto pull_map = [&](uint8_t* dst, size_t n) -> status {
     std::copy(map_bytes.begin() + static_cast<std::ptrdiff_t>(map_at),
               map_bytes.begin() + static_cast<std::ptrdiff_t>(map_at + n), dst);
@@ -715,18 +728,10 @@ status archive_creator::add_sparse_file(entry_header meta, const std::vector<dat
     XXH64_update(hs, dst, n);
     return ok_status();
   };
+  prefixed_reader in{prefix, data};
+  in.short_by = short_prefix;
   auto pull_data = [&](uint8_t* dst, size_t n) -> status {
-    const size_t from_prefix = std::min(n, prefix.size() - prefix_at);
-    std::copy(prefix.begin() + static_cast<std::ptrdiff_t>(prefix_at),
-              prefix.begin() + static_cast<std::ptrdiff_t>(prefix_at + from_prefix), dst);
-    prefix_at += from_prefix;
-    if (from_prefix < n) {
-      ANN_TRY_ASSIGN(size_t r, read_full(data, dst + from_prefix, n - from_prefix));
-      if (r < n - from_prefix) {
-        std::fill(dst + from_prefix + r, dst + n, 0);
-        short_by += n - from_prefix - r;
-      }
-    }
+    ANN_TRY(in.read(dst, n));
     XXH64_update(hs, dst, n);
     return ok_status();
   };
@@ -736,7 +741,7 @@ status archive_creator::add_sparse_file(entry_header meta, const std::vector<dat
     const bool nn = p.opt.model && !plan.candidates.empty() && plan.candidates[0] == methods::codec_id::nn;
     st = p.add_segment(lay.payload_size, plan, nn ? p.nn_chunk_size() : p.classic_chunk_size(), pull_data);
   }
-  bool changed = short_by != 0;
+  bool changed = in.short_by != 0;
   if (st.ok()) {
     uint8_t extra;
     auto more = read_full(data, &extra, 1);
