@@ -159,7 +159,7 @@ int mode_list(const options& o, display& out) {
       if (e.block_id) std::printf(", \"block\": %llu", static_cast<unsigned long long>(e.block_id));
       // A sparse entry: "size" is the stream (map and data), as for every
       // transform; the file's size with its holes is "apparent_size".
-      if (h.transform == 6) std::printf(", \"apparent_size\": %llu", static_cast<unsigned long long>(h.apparent_size()));
+      if (h.transform == archive_nn::transform_sparse) std::printf(", \"apparent_size\": %llu", static_cast<unsigned long long>(h.apparent_size()));
       if (h.has_attributes) {
         std::printf(", \"uid\": %u, \"gid\": %u, \"user\": \"%s\", \"group\": \"%s\", \"xattrs\": [", h.uid, h.gid,
                     json_escape(h.user).c_str(), json_escape(h.group).c_str());

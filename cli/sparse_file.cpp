@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -20,25 +21,19 @@ bool find_data_extents(int fd, uint64_t size, std::vector<data_extent>& out) {
   while (at < end) {
     const off_t data = lseek(fd, at, SEEK_DATA);
     if (data < 0 && errno == ENXIO) break;  // only a hole remains
-    if (data < 0) {                          // the file system cannot tell: read it all
-      out.clear();
-      data_bytes = size;
-      break;
-    }
     if (data >= end) break;
-    off_t hole = lseek(fd, data, SEEK_HOLE);
-    if (hole < 0) {
-      out.clear();
+    const off_t hole = data < 0 ? -1 : lseek(fd, data, SEEK_HOLE);
+    if (hole < 0) {  // the file system cannot tell: read it all
       data_bytes = size;
       break;
     }
-    if (hole > end) hole = end;
-    out.push_back({static_cast<uint64_t>(data), static_cast<uint64_t>(hole - data)});
-    data_bytes += static_cast<uint64_t>(hole - data);
-    at = hole;
+    const off_t stop = std::min(hole, end);
+    out.push_back({static_cast<uint64_t>(data), static_cast<uint64_t>(stop - data)});
+    data_bytes += static_cast<uint64_t>(stop - data);
+    at = stop;
   }
   lseek(fd, 0, SEEK_SET);
-  if (data_bytes >= size) out.clear();  // no hole after all
+  if (data_bytes >= size) out.clear();  // no hole after all, or none known
   return data_bytes < size;
 }
 

@@ -494,17 +494,15 @@ status parse_entry_body(const uint8_t* data, size_t size, const reader_limits& l
   ANN_RETURN_ERROR_IF((e.type == entry_type::symlink || e.type == entry_type::hardlink) == e.link.empty(),
                       field_invalid, "entry header: link target present/missing for this type");
   ANN_RETURN_ERROR_IF(e.type != entry_type::file && e.transform != 0, field_invalid, "entry header: transform on a non-file entry");
-  ANN_RETURN_ERROR_IF(e.transform > (version >= 3 ? 6 : 5), field_invalid, "entry header: unknown transform");
-  // Sparse (§11.6): the map and the data, no trailer; the map at least its
-  // three fixed bytes and within its limit.
+  ANN_RETURN_ERROR_IF(e.transform > (version >= 3 ? transform_sparse : 5), field_invalid, "entry header: unknown transform");
   // Sparse (§11.6): the map (at least its three fixed bytes, within its
-  // limit) and the data; Transform_Payload_Size is the file's size, which
-  // holds at least the data.
-  ANN_RETURN_ERROR_IF(e.transform == 6 && (e.transform_header_size < 3 || e.transform_header_size > (uint64_t(1) << 24) ||
+  // limit) and the data, no trailer; Transform_Payload_Size is the file's
+  // size, which holds at least the data.
+  ANN_RETURN_ERROR_IF(e.transform == transform_sparse && (e.transform_header_size < 3 || e.transform_header_size > sparse_map_max ||
                                            e.transform_header_size > e.size ||
                                            e.transform_payload_size < e.size - e.transform_header_size),
                       field_invalid, "entry header: a sparse entry's map, data and file size disagree");
-  ANN_RETURN_ERROR_IF(e.transform != 0 && e.transform != 6 && (e.transform_header_size > e.size ||
+  ANN_RETURN_ERROR_IF(e.transform != 0 && e.transform != transform_sparse && (e.transform_header_size > e.size ||
                                            e.transform_payload_size > e.size - e.transform_header_size),
                       field_invalid, "entry header: transform sizes exceed the entry size");
   return ok_status();

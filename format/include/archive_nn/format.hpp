@@ -59,6 +59,12 @@ struct xattr {
   bool operator==(const xattr& o) const { return name == o.name && value == o.value; }
 };
 
+// §11.6: the transform whose Transform_Payload_Size is the file's size with
+// its holes (the only transform the format layer itself interprets).
+constexpr uint8_t transform_sparse = 6;
+// §11.6: a sparse map's limit in bytes.
+constexpr uint64_t sparse_map_max = uint64_t(1) << 24;
+
 // §5 Entry_Header.
 struct entry_header {
   entry_type type = entry_type::file;
@@ -82,7 +88,7 @@ struct entry_header {
   // The size of the file the entry extracts to where the header tells it:
   // a sparse entry's size with its holes (§11.6); otherwise Size (for png
   // and jpeg entries that is the stream's, §11).
-  uint64_t apparent_size() const { return transform == 6 ? transform_payload_size : size; }
+  uint64_t apparent_size() const { return transform == transform_sparse ? transform_payload_size : size; }
 };
 
 // §6 Chunk.

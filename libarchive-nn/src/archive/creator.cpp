@@ -319,6 +319,12 @@ struct archive_creator::impl {
     const uint64_t stride = plan.pixel_bytes ? uint64_t(plan.image_width) * plan.pixel_bytes : uint64_t(plan.pcm_channels) * 2;
     return stride && chunk > stride ? chunk / stride * stride : chunk;
   }
+  // A segment's chunk size: whole model windows when the nn codec leads a
+  // payload's candidates, else the classical size in whole rows or frames.
+  uint64_t segment_chunk_size(const chunk_plan& plan, bool payload) const {
+    const bool nn = payload && opt.model && !plan.candidates.empty() && plan.candidates[0] == methods::codec_id::nn;
+    return nn ? nn_chunk_size() : row_aligned(classic_chunk_size(), plan);
+  }
 
   chunk_plan plan_for(transform::modality what, bool payload, uint16_t channels) const {
     chunk_plan p;
@@ -649,9 +655,7 @@ status archive_creator::impl::add_immediate(entry_header meta, byte_source& cont
     for (int seg = 0; seg < 3 && result_status.ok(); ++seg) {
       const bool payload = seg == 1;
       const chunk_plan plan = p.plan_for(lay, payload);
-      const bool nn = payload && p.opt.model && !plan.candidates.empty() && plan.candidates[0] == methods::codec_id::nn;
-      const uint64_t chunk = nn ? p.nn_chunk_size() : p.row_aligned(p.classic_chunk_size(), plan);
-      result_status = p.add_segment(sizes[seg], plan, chunk, [&](uint8_t* dst, size_t n) -> status {
+      result_status = p.add_segment(sizes[seg], plan, p.segment_chunk_size(plan, payload), [&](uint8_t* dst, size_t n) -> status {
         std::copy(stream.begin() + static_cast<std::ptrdiff_t>(at), stream.begin() + static_cast<std::ptrdiff_t>(at + n), dst);
         at += n;
         return ok_status();
@@ -668,8 +672,7 @@ status archive_creator::impl::add_immediate(entry_header meta, byte_source& cont
     for (int seg = 0; seg < 3 && result_status.ok(); ++seg) {
       const bool payload = seg == 1;
       const chunk_plan plan = p.plan_for(lay, payload);
-      const bool nn = payload && p.opt.model && !plan.candidates.empty() && plan.candidates[0] == methods::codec_id::nn;
-      result_status = p.add_segment(sizes[seg], plan, nn ? p.nn_chunk_size() : p.row_aligned(p.classic_chunk_size(), plan), pull);
+      result_status = p.add_segment(sizes[seg], plan, p.segment_chunk_size(plan, payload), pull);
     }
     if (result_status.ok()) {
       uint8_t extra;
@@ -696,7 +699,7 @@ status archive_creator::add_sparse_file(entry_header meta, const std::vector<dat
   const std::string why = transform::check_sparse_map(map);
   ANN_RETURN_ERROR_IF(!why.empty(), internal, "archive_creator misuse: '" + meta.path + "': " + why);
   const std::vector<uint8_t> map_bytes = transform::encode_sparse_map(map);
-  ANN_RETURN_ERROR_IF(map_bytes.size() > transform::sparse_map_max, limit_exceeded,
+  ANN_RETURN_ERROR_IF(map_bytes.size() > sparse_map_max, limit_exceeded,
                       "'" + meta.path + "': " + std::to_string(extents.size()) + " extents are more than a sparse map holds");
   const uint64_t data_size = map.data_size();
   // The data is coded as any file's bytes would be: its kind (text or
@@ -719,7 +722,8 @@ status archive_creator::add_sparse_file(entry_header meta, const std::vector<dat
   // Entry_Checksum covers the stream (map and data), not the holes (§11.6).
   XXH64_state_t* hs = XXH64_createState();
   XXH64_reset(hs, 0);
-  p.queue.emplace_back(begin_item{meta, data_size > 0 && impl::offers_model(p.plan_for(lay, true))});
+  const chunk_plan map_plan = p.plan_for(lay, false), data_plan = p.plan_for(lay, true);
+  p.queue.emplace_back(begin_item{meta, data_size > 0 && impl::offers_model(data_plan)});
   size_t map_at = 0;
   auto pull_map = [&](uint8_t* dst, size_t n) -> status {
     std::copy(map_bytes.begin() + static_cast<std::ptrdiff_t>(map_at),
@@ -735,12 +739,8 @@ status archive_creator::add_sparse_file(entry_header meta, const std::vector<dat
     XXH64_update(hs, dst, n);
     return ok_status();
   };
-  status st = p.add_segment(lay.header_size, p.plan_for(lay, false), p.classic_chunk_size(), pull_map);
-  if (st.ok()) {
-    const chunk_plan plan = p.plan_for(lay, true);
-    const bool nn = p.opt.model && !plan.candidates.empty() && plan.candidates[0] == methods::codec_id::nn;
-    st = p.add_segment(lay.payload_size, plan, nn ? p.nn_chunk_size() : p.classic_chunk_size(), pull_data);
-  }
+  status st = p.add_segment(lay.header_size, map_plan, p.segment_chunk_size(map_plan, false), pull_map);
+  if (st.ok()) st = p.add_segment(lay.payload_size, data_plan, p.segment_chunk_size(data_plan, true), pull_data);
   bool changed = in.short_by != 0;
   if (st.ok()) {
     uint8_t extra;

@@ -15,9 +15,9 @@ namespace archive_nn {
 inline namespace v1 {
 namespace transform {
 
-// A map larger than this is refused (field_invalid) before it is collected:
-// ~1.6 million extents, far beyond what file systems report for one file.
-constexpr uint64_t sparse_map_max = uint64_t(1) << 24;
+// A map larger than sparse_map_max (format.hpp, 16 MiB: ~1.6 million
+// extents, far beyond what file systems report for one file) is refused
+// (field_invalid) before it is collected.
 
 struct sparse_map {
   uint64_t file_size = 0;            // holes included
