@@ -330,7 +330,7 @@ bool write_solid_errors(const std::string& errs) {
     c.size_original = stream.size();
     c.content_checksum = archive_nn::xxh64(stream.data(), stream.size());
     r.file("sparse.img", c, stream, archive_nn::xxh64(stream.data(), stream.size()), [&](archive_nn::entry_header& e) {
-      e.transform = 6;
+      e.transform = archive_nn::transform_sparse;
       e.transform_header_size = map.size();
       e.transform_payload_size = 10000;
     });
